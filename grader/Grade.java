@@ -1,0 +1,79 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.junit.jupiter:junit-jupiter:6.1.3
+//DEPS org.junit.platform:junit-platform-launcher:6.1.3
+//DEPS org.assertj:assertj-core:3.27.7
+//DEPS com.tngtech.archunit:archunit:1.5.0
+//DEPS com.google.code.gson:gson:2.15.0
+//DEPS org.slf4j:slf4j-nop:2.0.17
+//SOURCES engine/*.java check/*.java
+
+import engine.Course;
+import engine.Exercise;
+import engine.Grading;
+import engine.Report;
+import engine.SelfTest;
+import engine.Submission;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The grader's command line: {@code ./jbang grade ex01}, {@code --solutions}, {@code --all}, {@code selftest}. */
+@Command(name = "grade", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Grades your exercises with the course's own tests: correctness, ordering, speed-up on your cores.",
+        footer = {"", "Examples:", "  ./jbang grade ex01              grade exercises/ (your work)",
+                "  ./jbang grade --all             grade every exercise",
+                "  ./jbang grade --solutions ex01  grade the reference solution",
+                "  ./jbang grade selftest          prove the grader has teeth (what CI runs)"})
+class Grade implements Callable<Integer> {
+
+    @Parameters(paramLabel = "EXERCISE", arity = "0..*", description = "Exercises to grade, e.g. ex01.")
+    List<String> ids = List.of();
+
+    @Option(names = "--all", description = "Grade every exercise, in course order.")
+    boolean all;
+
+    @Option(names = "--solutions", description = "Grade the reference solutions instead of exercises/.")
+    boolean solutions;
+
+    @Override
+    public Integer call() throws Exception {
+        Course course = Course.find(Path.of(""));
+        List<Exercise> chosen = all ? course.exercises() : ids.stream().map(course::exercise).toList();
+        if (chosen.isEmpty()) {
+            new CommandLine(this).usage(System.out);
+            return 2;
+        }
+        Report report = new Report(System.out, course);
+        for (Exercise exercise : chosen) {
+            report.print(Grading.grade(course, solutions
+                    ? Submission.solution(course, exercise) : Submission.student(course, exercise)));
+        }
+        report.printTotal();
+        return report.allPassed() ? 0 : 1;
+    }
+
+    @Command(name = "selftest", mixinStandardHelpOptions = true,
+            description = "Proves the grader has teeth: every solution passes, every untouched stub fails, every"
+                    + " mutant is rejected by the test it names, every lesson runs, every alias resolves.")
+    int selftest() throws Exception {
+        return new SelfTest(Course.find(Path.of("")), System.out).run() ? 0 : 1;
+    }
+
+    public static void main(String... args) {
+        CommandLine cli = new CommandLine(new Grade());
+        // A wrong exercise name or a missing course folder is the user's to fix: a sentence, not a stack trace.
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (!(e instanceof IllegalArgumentException || e instanceof java.io.IOException)) throw e;
+            command.getErr().println(e.getMessage());
+            return 2;
+        });
+        System.exit(cli.execute(args));
+    }
+}

@@ -1,0 +1,134 @@
+package check;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.TestReporter;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * CPU speed-up checks shared by every exercise: is the student's parallel version really faster than one
+ * thread, by as much as this machine's cores allow?
+ *
+ * <p>How it stays honest: both versions are warmed up first (JIT); then they run in alternating pairs, the
+ * order flipping each pair, and the verdict is the median of the per-pair ratios, so one slow moment does not
+ * decide it. The threshold is scaled to p = min(cores, tasks): half of the speed-up Amdahl's law allows for a
+ * 95 % parallel program, pass ≥ 1 + 0.5·(S(p) − 1), which is 1.45× on 2 cores, 2.24× on 4, 3.46× on 8.
+ * A reference kernel measured around the student's shows whether the machine itself can reach it right now;
+ * if not (another program is busy), the check retries, and if the machine stays busy it is skipped as
+ * inconclusive rather than failing the student.
+ */
+public final class SpeedUp {
+
+    static final double PARALLEL_FRACTION = 0.95;
+    static final double EFFICIENCY = 0.5;
+    private static final int PAIRS = 5;
+    private static final int ATTEMPTS = 3;
+
+    /** One measurement: the median ratio of baseline time to parallel time, and what it was held against. */
+    public record Measurement(double speedUp, double threshold, int parallelism, int cores, double reference) {
+
+        public boolean passed() {
+            return speedUp >= threshold;
+        }
+
+        public boolean machineBusy() {
+            return reference < threshold;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("speed-up %.2f× with %d threads on %d cores (threshold %.2f×; reference kernel %.2f×)",
+                    speedUp, parallelism, cores, threshold, reference);
+        }
+    }
+
+    private SpeedUp() {}
+
+    /** The least speed-up that passes with p threads of CPU work. */
+    public static double threshold(int p) {
+        double amdahl = 1 / ((1 - PARALLEL_FRACTION) + PARALLEL_FRACTION / p);
+        return 1 + EFFICIENCY * (amdahl - 1);
+    }
+
+    /**
+     * Asserts that {@code parallel} does the work of {@code baseline} faster by the threshold for
+     * min(cores, tasks) threads; publishes the measured figures to the report whether it passes or not.
+     */
+    public static void assertFaster(TestReporter reporter, int tasks, Runnable baseline, Runnable parallel) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int p = Math.min(cores, tasks);
+        Assumptions.assumeTrue(p > 1, () -> "Java sees " + cores + " core here" + (tasks < 2 ? "s but only 1 task" : "")
+                + ", so no speed-up is possible and this check is skipped. Run it on a machine with 2 or more cores"
+                + " (on Gradescope, raise the autograder's CPU setting).");
+        Measurement measurement = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            measurement = measure(p, cores, baseline, parallel);
+            if (measurement.passed() || !measurement.machineBusy()) {
+                break;
+            }
+            reporter.publishEntry("inconclusive, retrying: the machine is busy (" + measurement + ")");
+        }
+        reporter.publishEntry(measurement.toString());
+        Measurement last = measurement;
+        Assumptions.assumeFalse(last.machineBusy() && !last.passed(), () -> "Inconclusive: this machine was too busy"
+                + " to measure a speed-up (" + last + "). Close other programs and grade again.");
+        assertThat(last.speedUp())
+                .withFailMessage(() -> String.format("Your parallel version was only %.2f× as fast as one thread with %d"
+                                + " threads on %d cores; it needs at least %.2f×. Is the work really split across threads,"
+                                + " or do the threads wait for each other (one lock held around all the work, join()"
+                                + " right after each start())? Measured: %s.",
+                        last.speedUp(), last.parallelism(), last.cores(), last.threshold(), last))
+                .isGreaterThanOrEqualTo(last.threshold());
+    }
+
+    /** Median ratio over alternating pairs, with the reference kernel measured before and after. */
+    public static Measurement measure(int p, int cores, Runnable baseline, Runnable parallel) {
+        double referenceBefore = referenceSpeedUp(p);
+        baseline.run();
+        parallel.run();
+        List<Double> ratios = new ArrayList<>();
+        for (int pair = 0; pair < PAIRS; pair++) {
+            long base;
+            long par;
+            if (pair % 2 == 0) {
+                base = time(baseline);
+                par = time(parallel);
+            } else {
+                par = time(parallel);
+                base = time(baseline);
+            }
+            ratios.add((double) base / par);
+        }
+        double reference = Math.min(referenceBefore, referenceSpeedUp(p));
+        return new Measurement(median(ratios), threshold(p), p, cores, reference);
+    }
+
+    /** What this machine gives right now: the same square-root sum on 1 thread and on p threads. */
+    static double referenceSpeedUp(int p) {
+        long work = 4_000_000L * p;
+        Runnable one = () -> Kernels.sink = Kernels.sumOfSquareRoots(0, work);
+        Runnable many = () -> Kernels.sink = Kernels.onThreads(p, work, Kernels::sumOfSquareRoots);
+        one.run();
+        many.run();
+        List<Double> ratios = new ArrayList<>();
+        for (int pair = 0; pair < 3; pair++) {
+            ratios.add((double) time(one) / time(many));
+        }
+        return median(ratios);
+    }
+
+    private static long time(Runnable work) {
+        long start = System.nanoTime();
+        work.run();
+        return System.nanoTime() - start;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int mid = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
+    }
+}

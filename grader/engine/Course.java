@@ -1,0 +1,55 @@
+package engine;
+
+import com.google.gson.Gson;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The course as {@code grader/course.json} describes it: the exercises in the order a student does them.
+ * The grader finds the course by walking up from the working directory, so it runs from any subfolder.
+ */
+public record Course(Path root, List<Exercise> exercises) {
+
+    private static final String COURSE_FILE = "grader/course.json";
+
+    /** The part of course.json the grader reads; the file may carry more. */
+    private record CourseFile(List<Exercise> exercises) {}
+
+    public static Course find(Path start) throws IOException {
+        for (Path dir = start.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
+            Path file = dir.resolve(COURSE_FILE);
+            if (Files.isRegularFile(file)) {
+                CourseFile parsed = new Gson().fromJson(Files.readString(file), CourseFile.class);
+                return new Course(dir, List.copyOf(parsed.exercises()));
+            }
+        }
+        throw new IOException("No " + COURSE_FILE + " above " + start.toAbsolutePath()
+                + ": run the grader from inside the course folder.");
+    }
+
+    public Exercise exercise(String id) {
+        return exercises.stream().filter(e -> e.id().equalsIgnoreCase(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No exercise '" + id + "'. The exercises are: "
+                        + String.join(", ", exercises.stream().map(Exercise::id).toList()) + "."));
+    }
+
+    public Path exercisesDir() { return root.resolve("exercises"); }
+
+    public Path solutionsDir() { return root.resolve("solutions"); }
+
+    public Path testsDir(Exercise exercise) { return root.resolve("grader/tests").resolve(exercise.dir()); }
+
+    public Path mutantsDir(Exercise exercise) { return root.resolve("grader/mutants").resolve(exercise.dir()); }
+
+    /** Where the grader keeps compiled classes and results; git-ignored. */
+    public Path workDir() { return root.resolve(".grader"); }
+
+    /** The path a student knows a file by: relative to the course folder. */
+    public String show(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        return absolute.startsWith(root) ? root.relativize(absolute).toString() : absolute.toString();
+    }
+}

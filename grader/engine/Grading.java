@@ -1,0 +1,57 @@
+package engine;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The pipeline for one submission: compile it with the grader's tests, then run them in a JVM of its own. */
+public final class Grading {
+
+    /** Everything the report needs about one graded submission. */
+    public record Verdict(Submission submission, List<String> compileErrors, List<TestResult> tests,
+                          String crash, Path output) {
+
+        public long passed() { return tests.stream().filter(t -> t.status() == TestResult.Status.PASSED).count(); }
+
+        /** Failed tests; a submission that did not compile, crashed or ran no test counts as one more. */
+        public long failed() {
+            long failedTests = tests.stream().filter(TestResult::failed).count();
+            return failedTests + (problem() == null ? 0 : 1);
+        }
+
+        /** What went wrong with the run as a whole, or null. */
+        public String problem() {
+            if (!compileErrors.isEmpty()) return "It does not compile:";
+            if (crash != null) return crash;
+            if (tests.isEmpty()) return "No test ran: the grader found no tests for this exercise.";
+            return null;
+        }
+
+        public boolean succeeded() { return failed() == 0; }
+
+        public boolean failedTest(String method) {
+            return tests.stream().anyMatch(t -> t.failed() && t.method().equals(method));
+        }
+    }
+
+    private Grading() {}
+
+    public static Verdict grade(Course course, Submission submission) throws IOException, InterruptedException {
+        Path work = course.workDir().resolve(submission.label());
+        Path classes = work.resolve("classes");
+        TestJvm jvm = TestJvm.start(course, submission, classes, work);
+        Compilation.Result compiled;
+        try {
+            compiled = Compilation.compile(course, submission, classes);
+        } catch (IOException | RuntimeException e) {
+            jvm.cancel();
+            throw e;
+        }
+        if (!compiled.succeeded()) {
+            jvm.cancel();
+            return new Verdict(submission, compiled.errors(), List.of(), null, null);
+        }
+        TestJvm.Run run = jvm.run();
+        return new Verdict(submission, List.of(), run.tests(), run.crash(), run.output());
+    }
+}

@@ -1,0 +1,86 @@
+package engine;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static engine.Terminal.*;
+
+/** Stage 4: one line per test with its sentence, failures in the test's words, the measured figures. */
+public final class Report {
+
+    private static final int OUTPUT_LINES_SHOWN = 15;
+    private static final int OUTPUT_TAIL_BYTES = 16 * 1024;
+
+    private final PrintStream out;
+    private final Course course;
+    private long passed;
+    private long failed;
+
+    public Report(PrintStream out, Course course) {
+        this.out = out;
+        this.course = course;
+    }
+
+    public void print(Grading.Verdict verdict) {
+        Submission submission = verdict.submission();
+        Exercise exercise = submission.exercise();
+        out.println(bold(exercise.id() + " · " + exercise.title()) + dim("  " + course.show(submission.editedFile())));
+        for (TestResult test : verdict.tests()) {
+            switch (test.status()) {
+                case PASSED -> out.println("  " + green(PASS) + " " + test.displayName());
+                case FAILED -> out.println("  " + red(FAIL) + " " + test.displayName());
+                case SKIPPED -> out.println("  " + yellow(SKIP) + " " + test.displayName() + dim(" (skipped)"));
+            }
+            indented(test.status() == TestResult.Status.PASSED ? List.of() : test.message().lines().toList());
+            indented(test.details());
+        }
+        String problem = verdict.problem();
+        if (problem != null) {
+            out.println("  " + red(FAIL) + " " + problem);
+            indented(verdict.compileErrors());
+            if (verdict.crash() != null) showOutputTail(verdict);
+        }
+        passed += verdict.passed();
+        failed += verdict.failed();
+        out.println("  " + summary(verdict.passed(), verdict.failed()));
+        out.println();
+    }
+
+    /** The closing line: {@code N passed, N failed}, over everything this report printed. */
+    public void printTotal() {
+        out.println(passed + " passed, " + failed + " failed");
+    }
+
+    public boolean allPassed() {
+        return failed == 0;
+    }
+
+    private void indented(List<String> lines) {
+        lines.stream().filter(line -> !line.isBlank()).forEach(line -> out.println("      " + line));
+    }
+
+    private void showOutputTail(Grading.Verdict verdict) {
+        try (var file = new RandomAccessFile(verdict.output().toFile(), "r")) {
+            // Only the end: a submission may have printed gigabytes.
+            long start = Math.max(0, file.length() - OUTPUT_TAIL_BYTES);
+            byte[] tail = new byte[(int) (file.length() - start)];
+            file.seek(start);
+            file.readFully(tail);
+            List<String> lines = new String(tail, StandardCharsets.UTF_8).lines().toList();
+            if (lines.isEmpty()) return;
+            out.println(dim("      last lines your program printed (all of it: " + course.show(verdict.output()) + "):"));
+            lines.subList(Math.max(0, lines.size() - OUTPUT_LINES_SHOWN), lines.size())
+                    .forEach(line -> out.println(dim("      | " + line)));
+        } catch (IOException e) {
+            out.println(dim("      (no output to show: " + e.getMessage() + ")"));
+        }
+    }
+
+    private static String summary(long passed, long failed) {
+        String text = passed + " passed, " + failed + " failed";
+        return failed == 0 ? green(text) : red(text);
+    }
+}

@@ -1,0 +1,196 @@
+package engine;
+
+import check.Kernels;
+import check.SpeedUp;
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static engine.Terminal.*;
+
+/**
+ * {@code ./jbang grade selftest}: proves the grader has teeth and the course runs. Every solution passes,
+ * every untouched stub fails, every mutant is rejected by the test it names, the speed-up check tells parallel
+ * from sequential work, every lesson runs to its end, and every catalog alias resolves.
+ */
+public final class SelfTest {
+
+    private static final String STUB_BODY = "throw new UnsupportedOperationException(\"TODO\")";
+    private static final long LESSON_LIMIT_SECONDS = 180;
+
+    private final Course course;
+    private final PrintStream out;
+    private int passed;
+    private int failed;
+    private int skipped;
+
+    public SelfTest(Course course, PrintStream out) {
+        this.course = course;
+        this.out = out;
+    }
+
+    public boolean run() throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        for (Exercise exercise : course.exercises()) {
+            heading(exercise.id() + " · " + exercise.title());
+            checkSolution(exercise);
+            checkStub(exercise);
+            for (Mutant mutant : Mutant.of(course, exercise)) {
+                checkMutant(mutant);
+            }
+        }
+        heading("The speed-up check");
+        checkSpeedUp();
+        heading("Lessons");
+        for (Path lesson : lessons()) {
+            checkLesson(lesson);
+        }
+        heading("Catalog");
+        checkCatalog();
+        out.printf("%nself-test took %.0f s%n", (System.nanoTime() - start) / 1e9);
+        out.println(passed + " passed, " + failed + " failed" + (skipped > 0 ? ", " + skipped + " skipped" : ""));
+        return failed == 0;
+    }
+
+    private void checkSolution(Exercise exercise) throws IOException, InterruptedException {
+        Grading.Verdict verdict = Grading.grade(course, Submission.solution(course, exercise));
+        List<String> why = new ArrayList<>(verdict.compileErrors());
+        verdict.tests().stream().filter(TestResult::failed)
+                .forEach(t -> why.add(t.displayName() + ": " + t.message()));
+        if (verdict.problem() != null) why.add(verdict.problem());
+        check("the solution passes all " + verdict.tests().size() + " tests", verdict.succeeded(), why);
+    }
+
+    private void checkStub(Exercise exercise) throws IOException, InterruptedException {
+        Submission stub = Submission.student(course, exercise);
+        if (!Files.readString(stub.editedFile()).contains(STUB_BODY)) {
+            skip("the untouched stub fails", course.show(stub.editedFile())
+                    + " has been edited; the self-test checks untouched stubs (run it on a fresh clone)");
+            return;
+        }
+        Grading.Verdict verdict = Grading.grade(course, stub);
+        check("the untouched stub fails (" + verdict.failed() + " failed, " + verdict.passed() + " passed)",
+                !verdict.succeeded() && verdict.compileErrors().isEmpty(), verdict.compileErrors());
+    }
+
+    private void checkMutant(Mutant mutant) throws IOException, InterruptedException {
+        String what = "mutant '" + mutant.name() + "' (" + mutant.flaw() + ") is rejected by "
+                + String.join(", ", mutant.rejectedBy());
+        if (mutant.rejectedBy().isEmpty()) {
+            check(what, false, List.of("its header names no test: add a '// Rejected by: testMethod' line"));
+            return;
+        }
+        Grading.Verdict verdict = Grading.grade(course, mutant.submission());
+        List<String> why = new ArrayList<>(verdict.compileErrors());
+        mutant.rejectedBy().stream().filter(method -> !verdict.failedTest(method))
+                .forEach(method -> why.add(method + " did not fail" + (verdict.tests().stream()
+                        .anyMatch(t -> t.method().equals(method)) ? "" : " (no test has that name)")));
+        check(what, why.isEmpty(), why);
+    }
+
+    private void checkSpeedUp() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (cores < 2) {
+            skip("the speed-up check tells parallel from sequential work", "Java sees 1 core here");
+            return;
+        }
+        long work = 20_000_000L * cores;
+        Runnable oneThread = () -> Kernels.sink = Kernels.sumOfSquareRoots(0, work);
+        Runnable allCores = () -> Kernels.sink = Kernels.onThreads(cores, work, Kernels::sumOfSquareRoots);
+        Runnable fakeParallel = () -> Kernels.sink = Kernels.onThreads(1, work, Kernels::sumOfSquareRoots);
+        SpeedUp.Measurement parallel = SpeedUp.measure(cores, cores, oneThread, allCores);
+        check("it passes work split over " + cores + " threads: " + parallel, parallel.passed(), List.of());
+        SpeedUp.Measurement sequential = SpeedUp.measure(cores, cores, oneThread, fakeParallel);
+        check("it rejects the same work on 1 thread: " + sequential, !sequential.passed(), List.of());
+    }
+
+    private void checkLesson(Path lesson) throws IOException, InterruptedException {
+        String name = lesson.getFileName().toString();
+        Path log = course.workDir().resolve("selftest").resolve(name.replace(".java", ".txt"));
+        Files.createDirectories(log.getParent());
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder(wrapper(), course.show(lesson), "--no-pause")
+                .directory(course.root().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(TestJvm.nullFile()))
+                .start();
+        boolean ended = process.waitFor(LESSON_LIMIT_SECONDS, TimeUnit.SECONDS);
+        if (!ended) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        List<String> why = new ArrayList<>();
+        if (!ended) why.add("still running after " + LESSON_LIMIT_SECONDS + " s");
+        else if (process.exitValue() != 0) why.add("exit code " + process.exitValue());
+        if (!why.isEmpty()) why.add("its output: " + course.show(log));
+        check(String.format("%s runs to its end with --no-pause (%.1f s)", name, seconds), why.isEmpty(), why);
+    }
+
+    private void checkCatalog() throws IOException {
+        JsonObject aliases = new Gson().fromJson(Files.readString(course.root().resolve("jbang-catalog.json")),
+                JsonObject.class).getAsJsonObject("aliases");
+        for (Map.Entry<String, com.google.gson.JsonElement> alias : aliases.entrySet()) {
+            String ref = alias.getValue().getAsJsonObject().get("script-ref").getAsString();
+            check("alias " + alias.getKey() + " → " + ref + " exists",
+                    Files.isRegularFile(course.root().resolve(ref)), List.of());
+        }
+        for (Path lesson : lessons()) {
+            String id = lesson.getFileName().toString().replace(".java", "");
+            check("lesson " + id + " has its alias", aliases.has(id), List.of());
+        }
+        for (Exercise exercise : course.exercises()) {
+            check("exercise " + exercise.id() + " has its alias", aliases.has(exercise.id()), List.of());
+        }
+        // JBang runs a file before an alias of the same name, from whatever folder the student is in.
+        Set<String> shadowing;
+        try (Stream<Path> tree = Files.walk(course.root())) {
+            shadowing = tree.filter(p -> !p.startsWith(course.root().resolve(".git"))
+                            && !p.startsWith(course.workDir()))
+                    .map(p -> p.getFileName().toString())
+                    .filter(aliases::has)
+                    .collect(Collectors.toCollection(java.util.TreeSet::new));
+        }
+        check("no file or folder is named like an alias", shadowing.isEmpty(),
+                shadowing.stream().map(n -> n + " would be run instead of the alias").toList());
+    }
+
+    private List<Path> lessons() throws IOException {
+        try (Stream<Path> files = Files.list(course.root().resolve("lessons"))) {
+            return files.filter(p -> p.getFileName().toString().matches("lesson\\d+\\.java")).sorted().toList();
+        }
+    }
+
+    private String wrapper() {
+        boolean windows = System.getProperty("os.name").startsWith("Windows");
+        return course.root().resolve(windows ? "jbang.cmd" : "jbang").toString();
+    }
+
+    private void heading(String text) {
+        out.println();
+        out.println(bold(text));
+    }
+
+    private void check(String what, boolean ok, List<String> why) {
+        if (ok) passed++; else failed++;
+        out.println("  " + (ok ? green(PASS) : red(FAIL)) + " " + what);
+        if (!ok) why.forEach(line -> out.println("      " + line.replace("\n", "\n      ")));
+    }
+
+    private void skip(String what, String why) {
+        skipped++;
+        out.println("  " + yellow(SKIP) + " " + what + dim(" (skipped: " + why + ")"));
+    }
+}

@@ -1,0 +1,20 @@
+package engine;
+
+import java.util.List;
+
+/**
+ * One test's verdict, as the test JVM hands it back to the grader.
+ *
+ * @param displayName the sentence the student reads ("returns every value in input order")
+ * @param method      the test method's name; mutants name the method that must reject them
+ * @param message     why it failed or was skipped, in the test's own words; empty when it passed
+ * @param details     measurements the test published, and a hang diagnosis after a timeout
+ */
+public record TestResult(String method, String displayName, Status status, String message, List<String> details) {
+
+    public enum Status { PASSED, FAILED, SKIPPED }
+
+    public boolean failed() {
+        return status == Status.FAILED;
+    }
+}
