@@ -8,6 +8,9 @@
 //DEPS com.google.code.gson:gson:2.15.0
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES engine/*.java check/*.java
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1
+//CDS
+//RUNTIME_OPTIONS -Xlog:cds=off,cds+dynamic=off
 
 import engine.Course;
 import engine.Exercise;
