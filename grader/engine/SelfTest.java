@@ -85,7 +85,7 @@ public final class SelfTest {
     }
 
     private void checkMutant(Mutant mutant) throws IOException, InterruptedException {
-        String what = "mutant '" + mutant.name() + "' (" + mutant.flaw() + ") is rejected by "
+        String what = "mutant '" + mutant.name() + "' (" + mutant.flaw().replaceAll("\\.$", "") + ") is rejected by "
                 + String.join(", ", mutant.rejectedBy());
         if (mutant.rejectedBy().isEmpty()) {
             check(what, false, List.of("its header names no test: add a '// Rejected by: testMethod' line"));

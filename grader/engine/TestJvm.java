@@ -53,7 +53,12 @@ public final class TestJvm {
         String classpath = System.getProperty("java.class.path");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:-UsePerfData", "-Dfile.encoding=UTF-8", "-classpath", classpath));
+                "-XX:-UsePerfData", "-Dfile.encoding=UTF-8",
+                // ArchUnit would otherwise import every JDK class a submission touches, half a second a run;
+                // so rules name packages and classes (java.util.stream) rather than walk JDK class hierarchies.
+                "-Darchunit.resolveMissingDependenciesFromClassPath=false",
+                "-classpath", classpath));
+        command.addAll(exercise.jvmOptions());
         if (onlyJars(classpath)) {
             // Class-data sharing: the JVM maps the classes JUnit, AssertJ and ArchUnit load from an archive
             // it wrote on its first run, instead of parsing them again on every run. (It archives jars only.)
