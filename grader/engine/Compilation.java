@@ -63,12 +63,24 @@ public final class Compilation {
             return d.getMessage(Locale.ENGLISH);
         }
         Path file = Path.of(d.getSource().toUri());
-        String where = course.show(file) + ":" + d.getLineNumber() + ": " + d.getMessage(Locale.ENGLISH);
+        String where = course.show(file) + ":" + d.getLineNumber() + ": " + d.getMessage(Locale.ENGLISH)
+                + sourceLine(file, d.getLineNumber(), d.getColumnNumber());
         if (!file.startsWith(submission.sourceDir())) {
             // The student's file compiles, but the grader's tests no longer fit it: a name or signature changed.
             where += "\n  (the grader's tests call your code this way: keep the names and signatures of the stub)";
         }
         return where;
+    }
+
+    /** The offending line with a caret under the column, as javac prints it on the command line. */
+    private static String sourceLine(Path file, long line, long column) {
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.skip(line - 1).findFirst()
+                    .map(text -> "\n" + text + "\n" + " ".repeat((int) Math.max(0, column - 1)) + "^")
+                    .orElse("");
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            return "";
+        }
     }
 
     private static List<Path> javaFiles(Path dir) throws IOException {

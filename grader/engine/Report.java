@@ -34,7 +34,7 @@ public final class Report {
                 case FAILED -> out.println("  " + red(FAIL) + " " + test.displayName());
                 case SKIPPED -> out.println("  " + yellow(SKIP) + " " + test.displayName() + dim(" (skipped)"));
             }
-            indented(test.status() == TestResult.Status.PASSED ? List.of() : test.message().lines().toList());
+            indented(test.status() == TestResult.Status.PASSED ? List.of() : List.of(test.message()));
             indented(test.details());
         }
         String problem = verdict.problem();
@@ -59,7 +59,7 @@ public final class Report {
     }
 
     private void indented(List<String> lines) {
-        lines.stream().filter(line -> !line.isBlank()).forEach(line -> out.println("      " + line));
+        lines.stream().flatMap(String::lines).filter(line -> !line.isBlank()).forEach(line -> out.println("      " + line));
     }
 
     private void showOutputTail(Grading.Verdict verdict) {
