@@ -62,7 +62,7 @@ public final class TestJvm {
         if (onlyJars(classpath)) {
             // Class-data sharing: the JVM maps the classes JUnit, AssertJ and ArchUnit load from an archive
             // it wrote on its first run, instead of parsing them again on every run. (It archives jars only.)
-            command.addAll(List.of("-XX:SharedArchiveFile=" + course.workDir().resolve("test-jvm.jsa"),
+            command.addAll(List.of("-XX:SharedArchiveFile=" + sharedArchive(course, classpath),
                     "-XX:+AutoCreateSharedArchive", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
         }
         command.addAll(List.of(TestJvmMain.class.getName(),
@@ -106,6 +106,20 @@ public final class TestJvm {
     private void kill() throws InterruptedException {
         jvm.descendants().forEach(ProcessHandle::destroyForcibly);
         jvm.destroyForcibly().waitFor();
+    }
+
+    /**
+     * One archive per grader build and JDK, so a rebuilt grader never runs on a stale archive; the
+     * archives of earlier builds are deleted.
+     */
+    private static Path sharedArchive(Course course, String classpath) throws IOException {
+        String name = "test-jvm-" + Integer.toHexString((Runtime.version() + classpath).hashCode()) + ".jsa";
+        try (var old = Files.newDirectoryStream(course.workDir(), "test-jvm*.jsa")) {
+            for (Path archive : old) {
+                if (!archive.getFileName().toString().equals(name)) Files.deleteIfExists(archive);
+            }
+        }
+        return course.workDir().resolve(name);
     }
 
     private static boolean onlyJars(String classpath) {
