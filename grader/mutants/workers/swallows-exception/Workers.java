@@ -1,0 +1,42 @@
+// Mutant: a failing worker's exception is caught in its thread and lost; its result is just null.
+// Rejected by: reportsAFailingWorkerByName
+package workers;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+public class Workers {
+
+    @SuppressWarnings("unchecked")
+    public static <T> List<T> runAll(List<? extends Callable<T>> workers) throws InterruptedException, WorkerFailedException {
+        Object[] results = new Object[workers.size()];
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < workers.size(); i++) {
+            int slot = i;
+            threads.add(Thread.ofPlatform().name("worker-" + (i + 1)).start(() -> {
+                try {
+                    results[slot] = workers.get(slot).call();
+                } catch (Exception e) {
+                    // swallowed
+                }
+            }));
+        }
+        for (Thread thread : threads) thread.join();
+        return (List<T>) Arrays.asList(results);
+    }
+
+    public static class WorkerFailedException extends Exception {
+        private final String threadName;
+
+        public WorkerFailedException(String threadName, Throwable cause) {
+            super(threadName + " failed: " + cause, cause);
+            this.threadName = threadName;
+        }
+
+        public String threadName() {
+            return threadName;
+        }
+    }
+}
