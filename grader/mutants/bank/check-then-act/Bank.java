@@ -1,0 +1,59 @@
+// Mutant: checks the balance before taking the locks, so two transfers can both spend the same money.
+// Rejected by: neverOverdraws
+package bank;
+
+public class Bank {
+
+    /// Writes down a transfer that happened (to a file, a database: IO that takes a moment).
+    public interface Ledger {
+        void record(int from, int to, long amount) throws InterruptedException;
+
+        Ledger NONE = (from, to, amount) -> {};
+    }
+
+    /// One account. Its balance is shared by every thread that transfers to or from it.
+    static final class Account {
+        final int id;
+        long balance;
+
+        Account(int id, long balance) {
+            this.id = id;
+            this.balance = balance;
+        }
+    }
+
+    private final Account[] accounts;
+    private final Ledger ledger;
+
+    public Bank(long[] openingBalances, Ledger ledger) {
+        accounts = new Account[openingBalances.length];
+        for (int i = 0; i < accounts.length; i++) {
+            accounts[i] = new Account(i, openingBalances[i]);
+        }
+        this.ledger = ledger;
+    }
+
+    /// Moves `amount` (> 0) from account `from` to account `to` (another account) and records it in the
+    /// ledger, if `from` holds at least `amount`; returns whether it did.
+    public boolean transfer(int from, int to, long amount) throws InterruptedException {
+        if (balance(from) < amount) return false;
+        Account first = accounts[Math.min(from, to)];
+        Account second = accounts[Math.max(from, to)];
+        synchronized (first) {
+            synchronized (second) {
+                accounts[from].balance -= amount;
+                accounts[to].balance += amount;
+                ledger.record(from, to, amount);
+                return true;
+            }
+        }
+    }
+
+    /// The balance of one account now.
+    public long balance(int account) {
+        // The same lock as the writers: it makes their last write visible, and never a half-done transfer.
+        synchronized (accounts[account]) {
+            return accounts[account].balance;
+        }
+    }
+}
