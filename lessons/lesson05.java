@@ -65,7 +65,7 @@ public class lesson05 {
         }
     }
 
-    // ── The worker: this same program, started with --worker ─────────────────────────
+    // ── The worker: this same program, started with --worker ──────────────────────────
 
     // It says "ready" with its pid, its parent's pid and its heap limit, then answers one job a line
     // until the poison pill "stop", or until its stdin ends: if the parent dies, the pipe closes and so
@@ -315,17 +315,20 @@ public class lesson05 {
                 try {
                     consumer.call();
                 } catch (Exception interrupted) {
-                    // interrupted below: the only way out of take() for a consumer that gets no pill
+                    // interrupted below, and so it ends
                 }
             }));
         }
-        for (Slice slice : slices) jobs.put(slice);         // every job, and no pill
-        for (Slice ignored : slices) results.take();        // every result is back
-        boolean ended = threads.getFirst().join(Duration.ofSeconds(1));
-        for (Thread thread : threads) Tutorial.show(thread.getName() + " one second later: " + thread.getState());
-        for (Thread thread : threads) thread.interrupt();
-        for (Thread thread : threads) thread.join();
-        return ended;
+        try {
+            for (Slice slice : slices) jobs.put(slice);     // every job, and no pill
+            for (Slice ignored : slices) results.take();    // every result is back
+            boolean ended = threads.getFirst().join(Duration.ofSeconds(1));
+            for (Thread thread : threads) Tutorial.show(thread.getName() + " one second later: " + thread.getState());
+            return ended;
+        } finally {
+            for (Thread thread : threads) thread.interrupt();   // without a pill, the only way out of take()
+            for (Thread thread : threads) thread.join();
+        }
     }
 
     // The fix: the same consumers with pills, in an executor whose close() waits for all of them.
@@ -477,6 +480,7 @@ public class lesson05 {
                 "about as fast",
                 "slower: a process costs a JVM start-up, and gains nothing");
 
+        Tutorial.say("One run first, to see who did what:");
         var processes = new Tutorial.Timeline(cores + " worker processes");
         List<Sum> sums = onWorkerProcesses(slices, cores, processes);
         showSums(sums);
@@ -495,7 +499,7 @@ public class lesson05 {
         Tutorial.table(List.of("%d slices of the sum".formatted(slices.size()), "median of 3"), List.of(
                 List.of(cores + " threads, one queue", Tutorial.seconds(median[0])),
                 List.of(cores + " worker processes, over pipes", Tutorial.seconds(median[1])),
-                List.of("processes ÷ threads", Tutorial.highlight("%.2f×".formatted(ratio)))));
+                List.of("processes / threads", Tutorial.highlight("%.2f×".formatted(ratio)))));
         prediction.reveal(ratio < 0.87 ? 0 : ratio <= 1.15 ? 1 : 2);
         noteIfWorkersCompiled();
         Tutorial.Timeline.print(threads, processes);
@@ -535,7 +539,7 @@ public class lesson05 {
             Tutorial.show("hold 64  → readLine() returned " + answer
                     + (answer == null ? ": the end of its stdout, so the worker has exited" : ""));
             Tutorial.show("exit code " + Tutorial.highlight(String.valueOf(exitCode))
-                    + (exitCode == 3 ? " (3: the JVM's code for ExitOnOutOfMemoryError)" : ""));
+                    + (exitCode == 3 ? " (the code that ExitOnOutOfMemoryError exits with)" : ""));
             Tutorial.show("its stderr: " + worker.stderr());
             prediction.reveal(answer == null ? 1 : 0);
         }
@@ -545,9 +549,10 @@ public class lesson05 {
                 + "a reader loop ends), and waitFor() returns its exit code, which is 0 only for a clean exit. "
                 + "A pool would then start a fresh worker and decide about the lost job: it may have run halfway, "
                 + "and a job that kills its worker would kill the next one too, so retry it at most once.");
-        Tutorial.say("On a thread in this JVM, the same job would have eaten the heap that every other thread "
-                + "shares: any thread's next allocation could fail, and a System.exit or a native crash would "
-                + "end the whole program. A process draws a wall around all of that.");
+        Tutorial.say("On a thread in this JVM, a job like this draws on the heap that every other thread shares: "
+                + "when it runs out, any thread's next allocation may fail, not just the greedy one's; and a "
+                + "System.exit or a crash in native code ends the whole program. A process draws a wall around "
+                + "all of that.");
     }
 
     // ── 5. What a process costs to start ──────────────────────────────────────────────
@@ -589,7 +594,7 @@ public class lesson05 {
                 .formatted(platformPerProcess)) + ", or %,d virtual ones: a new JVM loads its classes, sets up "
                 .formatted(virtualPerProcess) + "a heap and starts its JIT from scratch, where a thread needs "
                 + "only a stack.");
-        Tutorial.varies("these times swing with whatever else the machine is doing; the gap of thousands stays.");
+        Tutorial.varies("these times swing with whatever else the machine is doing, platform threads most of all.");
         noteIfWorkersCompiled();
         Tutorial.say("So keep workers alive and feed them many jobs, as the bridges did; never start a "
                 + "process per small job.");
@@ -600,12 +605,12 @@ public class lesson05 {
     static void whenJavaNeedsProcesses() {
         Tutorial.say("The Python course reaches for processes to use every core. In Java threads do that, so "
                 + "the reasons left are the ones this lesson showed:");
-        Tutorial.table(List.of("what you need", "threads in one JVM", "worker processes"), List.of(
-                List.of("every core on CPU work", "yes: no GIL", "yes, and no faster (section 3)"),
-                List.of("share data", "directly, with locks", "only as messages, copied"),
-                List.of("survive a crash or an OOM", "no: one heap, one fate", "yes: EOF and exit code (4)"),
-                List.of("other JVM flags, a heap limit", "no: one set for all", "yes, per worker (4)"),
-                List.of("cost to start", "microseconds", "a JVM start-up (section 5)")));
+        Tutorial.table(List.of("you need to", "threads, one JVM", "worker processes"), List.of(
+                List.of("use every core", "yes: no GIL", "yes, but no faster"),
+                List.of("share data", "yes, with locks", "copies, as messages"),
+                List.of("survive a crash or OOM", "no: one shared heap", "yes: EOF, exit code"),
+                List.of("set JVM flags or heap", "no: one set for all", "yes, per worker"),
+                List.of("start cheaply", "yes: microseconds", "no: a JVM start-up")));
         Tutorial.say("Other good reasons: running code you do not trust or cannot fix (a leaking library, native "
                 + "code that may crash), or another program altogether, the way a build tool runs javac.");
 

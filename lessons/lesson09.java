@@ -9,8 +9,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -62,8 +64,14 @@ public class lesson09 {
 
     // ── The job: download a page, then hash it ────────────────────────────────────────
 
-    // A workload: so many pages, each downloaded (a wait of downloadTime) and then hashed (CPU work for about hashTime).
-    record Workload(String name, int pages, Duration downloadTime, Duration hashTime) {}
+    // A workload: so many pages, each downloaded (a wait of downloadTime) and then hashed (CPU work for about
+    // hashTime, which is hashRounds rounds of SHA-256 on this machine).
+    record Workload(String name, int pages, Duration downloadTime, Duration hashTime, long hashRounds) {}
+
+    // Sizes the hashing here and now, so that no timed run includes the sizing.
+    static Workload workload(String name, int pages, Duration downloadTime, Duration hashTime) throws Exception {
+        return new Workload(name, pages, downloadTime, hashTime, hashRounds(hashTime));
+    }
 
     // The page's content: 4 KiB that depend only on the page number, so every model computes the same hashes.
     static byte[] content(int page) {
@@ -93,26 +101,26 @@ public class lesson09 {
     // gets the JIT to compile it, so the rate rises from pass to pass: measure until it stops rising.
     // Only the main thread sizes jobs, so this plain field needs no synchronisation.
     private static long hashRoundsPerMilli;
-    private static boolean rateStillRising;
 
     static long hashRounds(Duration hashTime) throws Exception {
-        while (hashRoundsPerMilli == 0 || rateStillRising) {
-            long previous = hashRoundsPerMilli;
-            long rate = Tutorial.sizeFor(Duration.ofMillis(50), rounds -> hash(content(0), rounds)) / 50;
-            System.err.println("rate " + rate);
-            hashRoundsPerMilli = Math.max(previous, Math.max(1, rate));
-            rateStillRising = hashRoundsPerMilli > previous * 1.2;
+        if (hashTime.isZero()) return 1;
+        if (hashRoundsPerMilli == 0) {
+            long previous;
+            do {
+                previous = hashRoundsPerMilli;
+                long rate = Tutorial.sizeFor(Duration.ofMillis(50), rounds -> hash(content(0), rounds)) / 50;
+                hashRoundsPerMilli = Math.max(previous, Math.max(1, rate));
+            } while (hashRoundsPerMilli > previous * 1.2);
         }
         return Math.max(1, hashRoundsPerMilli * hashTime.toNanos() / 1_000_000);
     }
 
     // The workload as blocking tasks, one per page, for the thread-based ways to run.
-    static List<Callable<String>> jobs(Workload work) throws Exception {
-        long rounds = hashRounds(work.hashTime());
+    static List<Callable<String>> jobs(Workload work) {
         List<Callable<String>> jobs = new ArrayList<>();
         for (int page = 1; page <= work.pages(); page++) {
             int number = page;
-            jobs.add(() -> hash(download(number, work.downloadTime()), rounds));
+            jobs.add(() -> hash(download(number, work.downloadTime()), work.hashRounds()));
         }
         return jobs;
     }
@@ -168,13 +176,12 @@ public class lesson09 {
     }
 
     static List<String> onEventLoop(Workload work, Tutorial.Timeline timeline) throws Exception {
-        long rounds = hashRounds(work.hashTime());
         try (var loop = eventLoop()) {
             // Like asyncio.gather run on the loop: start every download, then collect the hashes as they arrive.
             Callable<List<CompletableFuture<String>>> startAll = timeline.track("start", () -> {
                 List<CompletableFuture<String>> pages = new ArrayList<>();
                 for (int page = 1; page <= work.pages(); page++) {
-                    pages.add(downloadThenHashAsync(page, work.downloadTime(), rounds, loop, timeline));
+                    pages.add(downloadThenHashAsync(page, work.downloadTime(), work.hashRounds(), loop, timeline));
                 }
                 return pages;
             });
@@ -196,12 +203,12 @@ public class lesson09 {
     // 5. Processes: this lesson relaunched as child JVMs, one per core, each doing its share of the pages one
     //    after another, like Python's ProcessPoolExecutor. A virtual thread in this JVM waits for each child.
     static List<String> inProcesses(Workload work, Tutorial.Timeline timeline) throws Exception {
-        long rounds = hashRounds(work.hashTime());
         int workers = Math.min(cores(), work.pages());
         List<Callable<List<String>>> children = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
             int first = 1 + work.pages() * w / workers, last = work.pages() * (w + 1) / workers;
-            children.add(timeline.track("process " + (w + 1), () -> hashInChild(work.downloadTime(), rounds, first, last)));
+            children.add(timeline.track("process " + (w + 1),
+                    () -> hashInChild(work.downloadTime(), work.hashRounds(), first, last)));
         }
         try (var watchers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("watcher-", 1).factory())) {
             List<String> hashes = new ArrayList<>();
@@ -274,7 +281,7 @@ public class lesson09 {
     // ── 1. Five ways ──────────────────────────────────────────────────────────────────
 
     static void fiveWays() throws Exception {
-        var work = new Workload("download then hash", 4, Duration.ofMillis(50), Duration.ofMillis(40));
+        var work = workload("download then hash", 4, Duration.ofMillis(50), Duration.ofMillis(40));
         Tutorial.say("The job of this lesson, and of exercise 9: download a page (a 50 ms wait), then hash it "
                 + "(about 40 ms of SHA-256 on one core). Here are 4 pages, run five ways.");
         Tutorial.code("""
@@ -282,7 +289,7 @@ public class lesson09 {
                     Thread.sleep(wait);                         // stands in for the network
                     return content(page);
                 }
-                jobs.add(() -> hash(download(number, work.downloadTime()), rounds));""");
+                jobs.add(() -> hash(download(number, work.downloadTime()), work.hashRounds()));""");
 
         Tutorial.say("1. One after another, 2. on platform threads (now at most 2,000), 3. on virtual threads: "
                 + "lesson 1's runners.");
@@ -309,7 +316,8 @@ public class lesson09 {
         var processes = new Tutorial.Timeline("5. processes (drawn to its own scale)");
         if (canStartWorkers()) {
             Tutorial.say("5. In processes: this lesson started again as " + Math.min(cores(), work.pages())
-                    + " child JVMs, one per core, each given its share of the pages, answering on its output.");
+                    + " child JVMs, one per core, each given its share of the pages, answering on its output. "
+                    + "Here, a virtual thread (watcher-1, …) waits for each child.");
             Tutorial.code("""
                     new ProcessBuilder(ProcessHandle.current().info().command().get(),
                             "-cp", System.getProperty("java.class.path"), "lesson09", "--worker", ...)
@@ -323,7 +331,7 @@ public class lesson09 {
         boolean allAgree = others.stream().allMatch(expected::equals);
         Tutorial.say("Every way computed the same " + work.pages() + " hashes: "
                 + (allAgree ? Tutorial.highlight("yes") : "NO, which is a bug") + " (page 1's begins "
-                + expected.get(0).substring(0, 12) + "). Who ran what when, on one time scale:");
+                + expected.get(0).substring(0, 12) + "). Who ran what when, and on which thread:");
         Tutorial.Timeline.print(sequential, platform, virtual, loop);
         if (canStartWorkers()) Tutorial.Timeline.print(processes);
         Tutorial.varies("the times, and the order in which overlapping pages finish.");
@@ -338,12 +346,14 @@ public class lesson09 {
     static <T> List<Callable<T>> trackEvery(int every, Tutorial.Timeline timeline, String label,
             List<Callable<T>> tasks) {
         List<Callable<T>> tracked = new ArrayList<>(tasks);
-        for (int i = 0; i < tasks.size(); i += every) tracked.set(i, timeline.track(label + " " + (i + 1), tasks.get(i)));
+        for (int i = 0; i < tasks.size(); i += every) {
+            tracked.set(i, timeline.track(label + " " + (i + 1), tasks.get(i)));
+        }
         return tracked;
     }
 
     static void manyConnections() throws Exception {
-        var connections = new Workload("many connections", 2_000, Duration.ofMillis(100), Duration.ZERO);
+        var connections = workload("many connections", 2_000, Duration.ofMillis(100), Duration.ZERO);
         int before = ManagementFactory.getThreadMXBean().getThreadCount();
         Tutorial.say("A chat server holds many connections that mostly wait. Here: %,d connections, each waiting "
                 .formatted(connections.pages()) + "100 ms for a message, run by the same jobs() as before. "
@@ -352,7 +362,7 @@ public class lesson09 {
         var prediction = Tutorial.predict("%,d virtual threads are all asleep at once. How many more OS threads "
                 .formatted(connections.pages()) + "do they need?",
                 "about %,d, one each".formatted(connections.pages()),
-                "no more than the cores (" + cores() + "): they wait without one");
+                "a handful, about one per core (" + cores() + " cores): they wait without one");
 
         // One run of each, platform threads last, so that none of their 2,000 threads is still exiting
         // when another run counts its own.
@@ -367,11 +377,10 @@ public class lesson09 {
             onPlatform = measure(() -> onPlatformThreads(trackEvery(200, platform, "conn", jobs(connections))));
             progress.step();
         }
-        Tutorial.table(List.of("%,d × 100 ms wait".formatted(connections.pages()), "took", "OS threads at peak"),
-                List.of(List.of("virtual threads", Tutorial.seconds(onVirtual.took()), "%,d".formatted(onVirtual.peakThreads())),
-                        List.of("event loop", Tutorial.seconds(onLoop.took()), "%,d".formatted(onLoop.peakThreads())),
-                        List.of("platform threads", Tutorial.seconds(onPlatform.took()), "%,d".formatted(onPlatform.peakThreads()))));
-        prediction.reveal(onVirtual.peakThreads() - before > cores() ? 0 : 1);
+        Tutorial.table(List.of("%,d × 100 ms wait".formatted(connections.pages()), "took", "OS threads added"),
+                List.of(row("virtual threads", onVirtual), row("event loop", onLoop),
+                        row("platform threads", onPlatform)));
+        prediction.reveal(onVirtual.threadsAdded() > connections.pages() / 2 ? 0 : 1);
         Tutorial.varies("the times (one run each; section 5 takes the median of three) and, by a few, the "
                 + "thread counts: the JVM starts and retires helper threads on its own.");
         Tutorial.say("Drawn for one connection in every 200:");
@@ -383,27 +392,32 @@ public class lesson09 {
                 + "answer to asyncio.");
     }
 
-    // One run, timed, and the most OS threads that were alive at any moment during it.
-    record Run(Duration took, int peakThreads) {}
+    // One run, timed, and how many OS threads it added: the most alive at any moment, less those before.
+    record Run(Duration took, int threadsAdded) {}
 
     static Run measure(Callable<?> work) throws Exception {
         var osThreads = ManagementFactory.getThreadMXBean();
+        int before = osThreads.getThreadCount();
         osThreads.resetPeakThreadCount();
         Duration took = Tutorial.time(work);
-        return new Run(took, osThreads.getPeakThreadCount());
+        return new Run(took, Math.max(0, osThreads.getPeakThreadCount() - before));
+    }
+
+    static List<String> row(String way, Run run) {
+        return List.of(way, Tutorial.seconds(run.took()), "%,d".formatted(run.threadsAdded()));
     }
 
     // ── 3. Computing on the event loop ────────────────────────────────────────────────
 
     // A chat message is due on the loop in 20 ms, and a page to hash (about 300 ms) arrives at the same moment.
     // Returns how late the message went out.
-    static Duration messageDelay(Executor hashOn, ExecutorService loop, long rounds, Tutorial.Timeline timeline)
+    static Duration messageDelay(Executor hashOn, Executor loop, long rounds, Tutorial.Timeline timeline)
             throws Exception {
         long due = System.nanoTime() + MESSAGE_DUE.toNanos();
         var sent = CompletableFuture.supplyAsync(() -> tracked(timeline, "send message", System::nanoTime),
                 CompletableFuture.delayedExecutor(MESSAGE_DUE.toNanos(), TimeUnit.NANOSECONDS, loop));
-        var hashed = CompletableFuture.supplyAsync(() -> tracked(timeline, "hash page", () -> hash(content(1), rounds)),
-                hashOn);
+        var hashed = CompletableFuture.supplyAsync(
+                () -> tracked(timeline, "hash page", () -> hash(content(1), rounds)), hashOn);
         hashed.get();
         return Duration.ofNanos(sent.get() - due);
     }
@@ -413,15 +427,15 @@ public class lesson09 {
     static void computingOnTheLoop() throws Exception {
         long rounds = hashRounds(Duration.ofMillis(300));
         Tutorial.say("A chat message is due in 20 ms on the event loop; at the same moment a page arrives "
-                + "that takes about 300 ms to hash.");
-        var prediction = Tutorial.predict("with the hash on the loop, the message goes out…",
-                "on time", "late, by about as long as the hash takes", "never");
+                + "that takes about 300 ms to hash on an idle core.");
 
         // The broken version: the hash runs on the loop, so the message's callback waits behind it.
         Tutorial.code("""
                 var sent = CompletableFuture.supplyAsync(() -> System.nanoTime(),
                         CompletableFuture.delayedExecutor(20, MILLISECONDS, loop));
                 var hashed = CompletableFuture.supplyAsync(() -> hash(content, rounds), loop);""");
+        var prediction = Tutorial.predict("with the hash on the loop, the message goes out…",
+                "on time", "late, by about as long as the hash takes", "never");
         var onTheLoop = new Tutorial.Timeline("hash on the loop");
         Duration late;
         try (var loop = eventLoop()) {
@@ -466,6 +480,7 @@ public class lesson09 {
         Tutorial.code("""
                 Process child = new ProcessBuilder(java, "-cp", classPath, "lesson09", "--worker", ...).start();
                 child.waitFor(1, MINUTES);""");
+        // A child given no pages: all it does is start a JVM and exit.
         Duration[] start = Tutorial.medians("starting a JVM, and 1,000 threads of each kind", 3,
                 () -> hashInChild(Duration.ZERO, 1, 1, 0),
                 () -> startAndJoin(1_000, Thread.ofPlatform()),
@@ -528,7 +543,8 @@ public class lesson09 {
     // others "yes"; the rest "No". Simplest first: sync, threads (the faster kind), async, processes.
     static List<String> verdicts(Duration[] time) {
         Duration[] byColumn = {time[0], fasterOf(time[1], time[2]), time[3], time[4]};
-        long fastest = Arrays.stream(byColumn).filter(t -> t != null).mapToLong(Duration::toNanos).min().orElseThrow();
+        long fastest = Arrays.stream(byColumn).filter(t -> t != null).mapToLong(Duration::toNanos).min()
+                .orElseThrow();
         List<String> words = new ArrayList<>();
         boolean betterGiven = false;
         for (Duration t : byColumn) {
@@ -546,11 +562,11 @@ public class lesson09 {
 
     static void whenToUseWhat() throws Exception {
         int cores = cores();
-        var io = new Workload("IO-heavy", 8, Duration.ofMillis(30), Duration.ZERO);
-        var cpu = new Workload("CPU-heavy", 4 * cores, Duration.ZERO, Duration.ofMillis(240).dividedBy(4L * cores));
-        var mixed = new Workload("mixed", 6, Duration.ofMillis(30), Duration.ofMillis(20));
-        var many = new Workload("many connections", 2_000, Duration.ofMillis(100), Duration.ZERO);
-        var small = new Workload("one small job", 1, Duration.ofMillis(30), Duration.ofMillis(20));
+        var io = workload("IO-heavy", 8, Duration.ofMillis(30), Duration.ZERO);
+        var cpu = workload("CPU-heavy", 4 * cores, Duration.ZERO, Duration.ofMillis(240).dividedBy(4L * cores));
+        var mixed = workload("mixed", 6, Duration.ofMillis(30), Duration.ofMillis(20));
+        var many = workload("many connections", 2_000, Duration.ofMillis(100), Duration.ZERO);
+        var small = workload("one small job", 1, Duration.ofMillis(30), Duration.ofMillis(20));
         List<Row> rows = List.of(
                 new Row("I/O heavy", List.of("No", "yes", "Better", "yes"), io),
                 new Row("CPU heavy", List.of("No", "No", "No", "Better"), cpu),
@@ -573,10 +589,10 @@ public class lesson09 {
         var prediction = Tutorial.predict("for CPU-heavy work Python's table says processes. In Java the "
                 + "fastest will be…", "processes, as in Python", "threads", "all about the same");
 
-        Duration[][] times = new Duration[rows.size()][];
+        Map<Workload, Duration[]> times = new HashMap<>();
         List<String> skipped = new ArrayList<>();
-        for (int r = 0; r < rows.size(); r++) {
-            Workload work = rows.get(r).work();
+        for (Row row : rows) {
+            Workload work = row.work();
             // Ways that can't run here, or would take too long, are left out; the rest take turns.
             List<Way> run = new ArrayList<>();
             for (Way way : WAYS) {
@@ -588,33 +604,33 @@ public class lesson09 {
             Callable<?>[] variants = run.stream().map(way -> (Callable<?>) () -> way.runner().run(work))
                     .toArray(Callable<?>[]::new);
             Duration[] measured = Tutorial.medians("timing " + work.name(), 3, variants);
-            times[r] = new Duration[WAYS.size()];
-            for (int i = 0; i < run.size(); i++) times[r][WAYS.indexOf(run.get(i))] = measured[i];
+            Duration[] byWay = new Duration[WAYS.size()];
+            for (int i = 0; i < run.size(); i++) byWay[WAYS.indexOf(run.get(i))] = measured[i];
+            times.put(work, byWay);
         }
 
         // The measured table: each way's median, ✓ on the fastest and any within 30% of it.
         List<String> header = new ArrayList<>(List.of("median of 3"));
         WAYS.forEach(way -> header.add(way.name()));
         List<List<String>> measuredRows = new ArrayList<>();
-        for (int r = 0; r < rows.size(); r++) measuredRows.add(cells(rows.get(r).work().name(), times[r]));
+        for (Row row : rows) measuredRows.add(cells(row.work().name(), times.get(row.work())));
         Tutorial.table(header, measuredRows);
         if (!skipped.isEmpty()) Tutorial.say("Not run, as it would take too long: " + String.join(", ", skipped) + ".");
         if (!canStartWorkers()) sayProcessesNeedJBang();
 
         // The verdicts, Python's above Java's.
-        Duration[] cpuTimes = times[1];
+        Duration[] cpuTimes = times.get(cpu);
         Duration threads = fasterOf(cpuTimes[1], cpuTimes[2]);
         boolean processesRan = cpuTimes[4] != null;
         prediction.reveal(processesRan && cpuTimes[4].compareTo(threads) < 0 ? 0
-                : processesRan && cpuTimes[4].toNanos() > threads.toNanos() * 1.3 ? 1 : 2);
+                : cpuTimes[0].toNanos() > threads.toNanos() * 1.3 ? 1 : 2);
         Tutorial.say("The same words as the Python table: Better for the simplest way within 30% of the "
                 + "fastest, yes for the others within 30%, No for the rest (simplest first: sync, threads, async, "
                 + "processes). Realtime is the many-connections row, simple scripting the one small job.");
         List<List<String>> verdictRows = new ArrayList<>();
-        for (int r = 0; r < rows.size(); r++) {
-            Row row = rows.get(r);
+        for (Row row : rows) {
             verdictRows.add(withLabels(row.name(), "Python", row.python()));
-            verdictRows.add(withLabels("", "Java here", verdicts(times[r])));
+            verdictRows.add(withLabels("", "Java here", verdicts(times.get(row.work()))));
         }
         Tutorial.table(List.of("when to use what", "by", "sync", "threads", "async", "processes"), verdictRows);
         Tutorial.varies("the verdicts near the 30% line can change from run to run, most of all CPU-heavy on a "
@@ -630,7 +646,7 @@ public class lesson09 {
             Tutorial.varies("a speed-up well short of %d× means other programs were busy on some cores; "
                     .formatted(cores) + "run the lesson again on a quiet machine.");
         }
-        Duration[] manyTimes = times[2], smallTimes = times[3];
+        Duration[] manyTimes = times.get(many), smallTimes = times.get(small), mixedTimes = times.get(mixed);
         Tutorial.say("I/O heavy and realtime: Python prefers async, because its threads are costly and the GIL "
                 + "lets one run at a time. For %,d connections Java's virtual threads took ".formatted(many.pages())
                 + Tutorial.seconds(manyTimes[2]) + ", the event loop " + Tutorial.seconds(manyTimes[3])
@@ -638,13 +654,25 @@ public class lesson09 {
                 + "as a loop, with plain blocking code, so threads come first here. CompletableFuture stays "
                 + "useful for composing steps and for APIs that are asynchronous already, such as "
                 + "HttpClient.sendAsync; keep CPU work off a loop (section 3).");
-        Tutorial.say("Simple scripting: the same answer in both languages. One job took " + Tutorial.seconds(smallTimes[0])
-                + " one after another and about as long on threads or a loop, so the simplest code wins"
-                + (smallTimes[4] != null ? "; in a process it took " + Tutorial.seconds(smallTimes[4])
-                        + ", most of it starting the JVM." : "."));
-        Tutorial.say("Mixed, which the Python table leaves out and exercise 9 is about: threads overlap the "
-                + "downloads and hash on every core at once. The loop overlaps the downloads but hashes on one "
-                + "thread, unless it hands the hashing to a pool sized to the cores.");
+        Duration[] ioTimes = times.get(io);
+        if (ioTimes[4] != null) {
+            Tutorial.say("Python's table says yes to processes for I/O: they do overlap waits, but only one per "
+                    + "worker, after starting a JVM. The " + io.pages() + " downloads took "
+                    + Tutorial.seconds(ioTimes[4]) + " in " + Math.min(cores, io.pages()) + " processes, against "
+                    + Tutorial.seconds(fasterOf(ioTimes[1], ioTimes[2])) + " on threads.");
+        }
+        Tutorial.say("Simple scripting: the same answer in both languages. One job took "
+                + Tutorial.seconds(smallTimes[0]) + " one after another, " + Tutorial.seconds(smallTimes[2])
+                + " on a virtual thread and " + Tutorial.seconds(smallTimes[3]) + " on a loop: with nothing to "
+                + "overlap, the simplest code wins (Python's No for threads and async there is about the extra "
+                + "code, not the time)"
+                + (smallTimes[4] != null ? ", and a process (" + Tutorial.seconds(smallTimes[4])
+                        + ") spends most of its time starting a JVM." : "."));
+        Tutorial.say("Mixed, which the Python table leaves out and exercise 9 is about: virtual threads took "
+                + Tutorial.seconds(mixedTimes[2]) + ", the loop " + Tutorial.seconds(mixedTimes[3]) + " and one "
+                + "after another " + Tutorial.seconds(mixedTimes[0]) + ". Threads overlap the downloads and hash "
+                + "on every core at once; the loop overlaps the downloads but hashes on its one thread, unless it "
+                + "hands the hashing to a pool sized to the cores.");
     }
 
     // A measured row: the workload's name, then each way's time (✓ on the fastest), or "—" where it did not run.
