@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 /**
  * What every lesson shares: a runner for numbered sections, narration, honest timing, and terminal
@@ -136,6 +138,22 @@ public final class Tutorial {
 
     // ── Measuring ───────────────────────────────────────────────────────────────────────
 
+    /** The time since a {@code System.nanoTime()} reading. */
+    public static Duration since(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** Calls a Callable that can throw only unchecked exceptions (it wraps one of ours), rethrowing them as is. */
+    public static <T> T callUnchecked(Callable<T> task) {
+        try {
+            return task.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception checked) {
+            throw new CompletionException(checked);
+        }
+    }
+
     /** Wall-clock time of one run, by System.nanoTime. The result is kept so the JIT cannot drop the work. */
     public static Duration time(Callable<?> task) throws Exception {
         long start = System.nanoTime();
@@ -263,6 +281,18 @@ public final class Tutorial {
         /** Wraps a task so that each run records its start, end and thread under {@code label}. */
         public Callable<Void> track(String label, Task task) {
             return track(label, () -> { task.run(); return null; });
+        }
+
+        /** {@link #track} for a thread's body or an event-loop callback; unchecked exceptions pass through. */
+        public Runnable trackRunnable(String label, Runnable body) {
+            Callable<Void> tracked = track(label, body::run);
+            return () -> callUnchecked(tracked);
+        }
+
+        /** {@link #track} for {@code CompletableFuture.supplyAsync}; unchecked exceptions pass through. */
+        public <T> Supplier<T> trackSupplier(String label, Supplier<T> body) {
+            Callable<T> tracked = track(label, (Callable<T>) body::get);
+            return () -> callUnchecked(tracked);
         }
 
         public synchronized <T> Callable<T> track(String label, Callable<T> task) {

@@ -3,7 +3,6 @@
 //SOURCES Tutorial.java
 
 import java.lang.management.ManagementFactory;
-import java.lang.reflect.UndeclaredThrowableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -68,30 +66,11 @@ public class lesson02 {
         }
     }
 
-    // A thread's body that also records on a timeline when it ran, and on which thread.
-    // The body throws only unchecked exceptions, and they pass through unchanged.
-    static Runnable tracked(Tutorial.Timeline timeline, String label, Runnable body) {
-        Callable<Void> call = timeline.track(label, body::run);
-        return () -> {
-            try {
-                call.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception checked) {
-                throw new UndeclaredThrowableException(checked);
-            }
-        };
-    }
-
     // Tutorial.seconds rounds to whole milliseconds; some of what this lesson measures is far shorter.
     static String fine(Duration duration) {
         long nanos = duration.toNanos();
         if (nanos < 1_000_000) return "%.1f µs".formatted(nanos / 1e3);
         return nanos < 10_000_000 ? "%.1f ms".formatted(nanos / 1e6) : Tutorial.seconds(duration);
-    }
-
-    static Duration since(long start) {
-        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     // ── 1. Start and join ─────────────────────────────────────────────────────────────
@@ -129,7 +108,7 @@ public class lesson02 {
                 worker.run();      // a plain method call: task() runs here, on main
                 ownWork();""");
         var byRun = new Tutorial.Timeline("worker.run(), by mistake");
-        Thread mistaken = new Thread(tracked(byRun, "task()", lesson02::task), "worker");
+        Thread mistaken = new Thread(byRun.trackRunnable("task()", lesson02::task), "worker");
         Duration tookByRun = Tutorial.time(() -> {
             mistaken.run();
             return byRun.track("ownWork()", lesson02::ownWork).call();
@@ -145,13 +124,13 @@ public class lesson02 {
                 ownWork();         // meanwhile main goes on
                 worker.join();     // wait until worker has finished""");
         var byStart = new Tutorial.Timeline("worker.start(), then join()");
-        Thread worker = new Thread(tracked(byStart, "task()", lesson02::task), "worker");
+        Thread worker = new Thread(byStart.trackRunnable("task()", lesson02::task), "worker");
         long start = System.nanoTime();
         worker.start();
-        Duration startReturned = since(start);
+        Duration startReturned = Tutorial.since(start);
         byStart.track("ownWork()", lesson02::ownWork).call();
         worker.join();
-        Duration tookByStart = since(start);
+        Duration tookByStart = Tutorial.since(start);
         Tutorial.say("start() returned after " + Tutorial.highlight(fine(startReturned)) + "; all done in "
                 + Tutorial.highlight(Tutorial.seconds(tookByStart)) + ": the task and main's work overlapped, "
                 + "so it took as long as the longer of the two, not their sum.");
@@ -192,14 +171,14 @@ public class lesson02 {
         for (int n = 1; n <= 3; n++) {
             int number = n;
             workers.add(Thread.ofPlatform().name("worker-" + n)
-                    .start(tracked(timeline, "square(" + n + ")", () -> squares[number - 1] = square(number))));
+                    .start(timeline.trackRunnable("square(" + n + ")", () -> squares[number - 1] = square(number))));
         }
         // Broken on purpose: the workers may still be writing, and nothing makes their writes visible yet.
         String beforeJoin = Arrays.toString(squares);
         Tutorial.show("before join: " + beforeJoin);
         for (Thread worker : workers) worker.join();
         Tutorial.show("after join:  " + Arrays.toString(squares));
-        Duration took = since(start);
+        Duration took = Tutorial.since(start);
 
         Tutorial.varies("main saw " + beforeJoin + " before join this time. Reading before join is a data "
                 + "race: it could see any mix of old and new values. join() does two things: it waits for "
@@ -285,7 +264,7 @@ public class lesson02 {
         List<Thread> workers = new ArrayList<>();
         for (int n = 1; n <= 3; n++) {
             int number = n;
-            workers.add(builder.start(tracked(handled, "squareOrFail(" + n + ")", () -> squareOrFail(number))));
+            workers.add(builder.start(handled.trackRunnable("squareOrFail(" + n + ")", () -> squareOrFail(number))));
         }
         for (Thread worker : workers) worker.join();
         failures.forEach((name, e) -> Tutorial.show(name + " failed: " + e));
@@ -329,13 +308,13 @@ public class lesson02 {
             boolean exitedWithMain = child.waitFor(1, TimeUnit.SECONDS);
             String verdict;
             if (exitedWithMain) {
-                verdict = "The JVM exited " + fine(since(mainReturned)) + " after main returned";
+                verdict = "The JVM exited " + fine(Tutorial.since(mainReturned)) + " after main returned";
             } else {
                 Tutorial.say("1 s after main returned, the JVM is still running. The lesson closes its input.");
                 long inputClosed = System.nanoTime();
                 child.getOutputStream().close();   // the worker's input ends, and with it the worker
                 boolean exited = child.waitFor(5, TimeUnit.SECONDS);
-                verdict = exited ? "The worker ended, and the JVM exited " + fine(since(inputClosed))
+                verdict = exited ? "The worker ended, and the JVM exited " + fine(Tutorial.since(inputClosed))
                         + " after the input closed" : "The JVM was still running 5 s later; the lesson stopped it";
             }
             if (!child.isAlive()) {
@@ -436,7 +415,7 @@ public class lesson02 {
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < kinds.size(); i++) {
             int slot = i;
-            Runnable body = tracked(timeline, kinds.get(i).method(), kinds.get(i).body());
+            Runnable body = timeline.trackRunnable(kinds.get(i).method(), kinds.get(i).body());
             workers.add(Thread.ofPlatform().name(kinds.get(i).name()).start(() -> {
                 body.run();
                 endedAt[slot] = System.nanoTime();
@@ -500,14 +479,14 @@ public class lesson02 {
         Runnable sleepOneSecond = () -> sleep(Duration.ofSeconds(1));
         long start = System.nanoTime();
         for (int i = 1; i <= count; i++) {
-            Runnable body = drawn.contains(i) ? tracked(timeline, "sleeper %,d".formatted(i), sleepOneSecond)
+            Runnable body = drawn.contains(i) ? timeline.trackRunnable("sleeper %,d".formatted(i), sleepOneSecond)
                     : sleepOneSecond;
             sleepers.add(builder.start(body));
         }
-        Duration started = since(start);
+        Duration started = Tutorial.since(start);
         int platformThreads = ManagementFactory.getThreadMXBean().getThreadCount();
         for (Thread sleeper : sleepers) sleeper.join();
-        Duration took = since(start);
+        Duration took = Tutorial.since(start);
 
         Tutorial.say("All %,d done in %s (starting them took %s). While they slept, the JVM had %s in all, "
                 .formatted(count, Tutorial.highlight(Tutorial.seconds(took)), Tutorial.seconds(started),

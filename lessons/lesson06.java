@@ -26,7 +26,6 @@ import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -115,23 +114,7 @@ public class lesson06 {
         }
     }
 
-    // ── Drawing callbacks on a timeline ───────────────────────────────────────────────
-    // Timeline.track hands back a Callable; the loop runs Runnables, so these two adapt one to the other.
-
-    static Runnable drawn(Tutorial.Timeline timeline, String label, Runnable callback) {
-        Callable<Void> tracked = timeline.track(label, callback::run);
-        return () -> callUnchecked(tracked);
-    }
-
-    static <T> T callUnchecked(Callable<T> task) {
-        try {
-            return task.call();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new CompletionException(e);
-        }
-    }
+    // The loop runs Runnables, so callbacks are drawn on timelines with Timeline.trackRunnable.
 
     static String onWhichThread() {
         return "(thread " + Thread.currentThread().getName() + ")";
@@ -217,8 +200,8 @@ public class lesson06 {
     // fetchOne(n) with its two steps drawn on the timeline: the call that starts it, and the step that ends it.
     static CompletableFuture<Integer> drawnFetchOne(EventLoop loop, int n, Tutorial.Timeline timeline) {
         Callable<CompletableFuture<Integer>> start = timeline.track("fetch " + n + " starts", () -> fetchOne(loop, n));
-        Runnable end = drawn(timeline, "fetch " + n + " ends", () -> {});
-        return callUnchecked(start).thenApply(square -> {
+        Runnable end = timeline.trackRunnable("fetch " + n + " ends", () -> {});
+        return Tutorial.callUnchecked(start).thenApply(square -> {
             end.run();
             return square;
         });
@@ -300,7 +283,7 @@ public class lesson06 {
         long start = System.nanoTime();
         CompletableFuture<Void> beats = CompletableFuture.completedFuture(null);
         for (int k = 1; k <= TICKS; k++) {
-            Runnable tick = drawn(timeline, "tick " + k, () -> {
+            Runnable tick = timeline.trackRunnable("tick " + k, () -> {
                 tickTimes.add(System.nanoTime());
                 stamp("tick", start);
             });
@@ -311,7 +294,7 @@ public class lesson06 {
 
     // The broken fetch: it waits inside a callback, with the loop's only thread.
     static CompletableFuture<Void> blockingFetch(EventLoop loop, Tutorial.Timeline timeline, long start) {
-        return loop.sleep(FETCH_STARTS).thenRun(drawn(timeline, "fetch", () -> {
+        return loop.sleep(FETCH_STARTS).thenRun(timeline.trackRunnable("fetch", () -> {
             stamp("fetch:", start);
             blockingCall(FETCH_TAKES);
             stamp("done", start);
@@ -321,9 +304,9 @@ public class lesson06 {
     // The fixed fetch: its wait is a timer, so the loop runs other callbacks meanwhile.
     static CompletableFuture<Void> nonBlockingFetch(EventLoop loop, Tutorial.Timeline timeline, long start) {
         return loop.sleep(FETCH_STARTS)
-                .thenRun(drawn(timeline, "fetch starts", () -> stamp("fetch:", start)))
+                .thenRun(timeline.trackRunnable("fetch starts", () -> stamp("fetch:", start)))
                 .thenCompose(started -> loop.sleep(FETCH_TAKES))
-                .thenRun(drawn(timeline, "fetch ends", () -> stamp("done", start)));
+                .thenRun(timeline.trackRunnable("fetch ends", () -> stamp("done", start)));
     }
 
     static long longestGapMillis(List<Long> tickTimes) {

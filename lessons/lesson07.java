@@ -79,7 +79,7 @@ public class lesson07 {
 
     // fetch_one(n) as a task, recorded on a timeline when it runs.
     static Supplier<Integer> fetchTask(Tutorial.Timeline timeline, int n) {
-        return tracked(timeline, "fetch_one(" + n + ")", () -> fetchOne(n));
+        return timeline.trackSupplier("fetch_one(" + n + ")", () -> fetchOne(n));
     }
 
     // The five fetches of the seeds, fetch_one(1) … fetch_one(5).
@@ -96,25 +96,6 @@ public class lesson07 {
     // Starts every task at once; supplyAsync hands back a future for each, in the same order.
     static <T> List<CompletableFuture<T>> startAll(List<Supplier<T>> tasks, ExecutorService executor) {
         return tasks.stream().map(task -> CompletableFuture.supplyAsync(task, executor)).toList();
-    }
-
-    // A Supplier that a timeline records when it runs (Timeline.track takes a Callable).
-    static <T> Supplier<T> tracked(Tutorial.Timeline timeline, String label, Supplier<T> task) {
-        Callable<T> recorded = timeline.track(label, (Callable<T>) task::get);
-        return () -> {
-            try {
-                return recorded.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) { // for the compiler only: a Supplier throws no checked exception
-                throw new CompletionException(e);
-            }
-        };
-    }
-
-    // The time since a System.nanoTime() reading.
-    static Duration since(long start) {
-        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     // ── 1. Gather ─────────────────────────────────────────────────────────────────────
@@ -153,7 +134,7 @@ public class lesson07 {
         long start = System.nanoTime();
         List<Integer> results = new ArrayList<>();
         for (var fetch : fiveFetches(sequential)) results.add(fetch.get());
-        Duration took = since(start);
+        Duration took = Tutorial.since(start);
         Tutorial.show("results " + results);
         Tutorial.say("Took " + Tutorial.highlight(Tutorial.seconds(took)) + ": 1 + 2 + 3 + 4 + 5 = 15 waits of "
                 + Tutorial.seconds(UNIT) + ", added up.");
@@ -174,7 +155,7 @@ public class lesson07 {
                 }""");
         start = System.nanoTime();
         results = gather(fiveFetches(gathered));
-        took = since(start);
+        took = Tutorial.since(start);
         Tutorial.show("results " + results);
         Tutorial.say("Took " + Tutorial.highlight(Tutorial.seconds(took)) + ": as long as the longest fetch, "
                 + "fetch_one(5), because all five waits overlapped. This is asyncio.gather(*(fetch_one(i) for i "
@@ -202,15 +183,15 @@ public class lesson07 {
         Duration firstJoin, secondJoin;
         boolean t2DoneBeforeItsJoin;
         try (var executor = virtualThreads()) {
-            var t1 = CompletableFuture.supplyAsync(tracked(timeline, "t1 = fetch_one(5)", () -> fetchOne(5)), executor);
-            var t2 = CompletableFuture.supplyAsync(tracked(timeline, "t2 = fetch_one(3)", () -> fetchOne(3)), executor);
+            var t1 = CompletableFuture.supplyAsync(timeline.trackSupplier("t1 = fetch_one(5)", () -> fetchOne(5)), executor);
+            var t2 = CompletableFuture.supplyAsync(timeline.trackSupplier("t2 = fetch_one(3)", () -> fetchOne(3)), executor);
             Tutorial.show("main: both tasks created, now t1.join()");
             firstJoin = Tutorial.time(timeline.track("main: t1.join()", t1::join));
             t2DoneBeforeItsJoin = t2.isDone();
             secondJoin = Tutorial.time(timeline.track("main: t2.join()", t2::join));
             Tutorial.show("r1 = " + t1.join() + ", r2 = " + t2.join());
         }
-        Duration took = since(start);
+        Duration took = Tutorial.since(start);
         Tutorial.say("t1.join() waited " + Tutorial.highlight(Tutorial.seconds(firstJoin)) + ". By then t2.isDone() "
                 + "was " + t2DoneBeforeItsJoin + ", so t2.join() took "
                 + Tutorial.highlight(Tutorial.seconds(secondJoin))
@@ -244,10 +225,10 @@ public class lesson07 {
         Duration joined;
         try (var executor = virtualThreads()) {
             var failing = CompletableFuture
-                    .supplyAsync(tracked(timeline, "fetch_one(5) orTimeout", () -> fetchOne(5)), executor)
+                    .supplyAsync(timeline.trackSupplier("fetch_one(5) orTimeout", () -> fetchOne(5)), executor)
                     .orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             var defaulted = CompletableFuture
-                    .supplyAsync(tracked(timeline, "fetch_one(4) completeOnTimeout", () -> fetchOne(4)), executor)
+                    .supplyAsync(timeline.trackSupplier("fetch_one(4) completeOnTimeout", () -> fetchOne(4)), executor)
                     .completeOnTimeout(-1, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             timeline.track("main: join both", () -> {
                 try {
@@ -257,9 +238,9 @@ public class lesson07 {
                 }
                 Tutorial.show("defaulted.join() returned " + defaulted.join());
             }).call();
-            joined = since(start);
+            joined = Tutorial.since(start);
         }
-        Duration blockEnded = since(start);
+        Duration blockEnded = Tutorial.since(start);
         Tutorial.say("Both joins returned after " + Tutorial.highlight(Tutorial.seconds(joined)) + ". But the "
                 + "tasks ran on: done 4 and done 5 came later, and the try block ended only after "
                 + Tutorial.highlight(Tutorial.seconds(blockEnded)) + ", when closing the executor had waited for them. "
@@ -287,7 +268,7 @@ public class lesson07 {
         var supplied = new Tutorial.Timeline("CompletableFuture.cancel(true)");
         long start = System.nanoTime();
         try (var executor = virtualThreads()) {
-            var future = CompletableFuture.supplyAsync(tracked(supplied, "fetch_one(5)", () -> fetchOne(5)), executor);
+            var future = CompletableFuture.supplyAsync(supplied.trackSupplier("fetch_one(5)", () -> fetchOne(5)), executor);
             supplied.track("main: sleep, cancel", () -> {
                 Thread.sleep(UNIT);
                 future.cancel(true);
@@ -299,7 +280,7 @@ public class lesson07 {
                 Tutorial.show("main: join() threw CancellationException at once");
             }
         }
-        Duration ranFor = since(start);
+        Duration ranFor = Tutorial.since(start);
         prediction.reveal(ranFor.compareTo(UNIT.multipliedBy(4)) > 0 ? 1 : 0);
         Tutorial.say("The future said cancelled at once, yet fetch_one(5) went on and said done: the block ended "
                 + "only after " + Tutorial.highlight(Tutorial.seconds(ranFor)) + ". A CompletableFuture is only a "
@@ -323,7 +304,7 @@ public class lesson07 {
                 future.cancel(true);
             }).call();
         }
-        Tutorial.say("This time the block ended after " + Tutorial.highlight(Tutorial.seconds(since(start)))
+        Tutorial.say("This time the block ended after " + Tutorial.highlight(Tutorial.seconds(Tutorial.since(start)))
                 + ": the task stopped when asked. Stopping is still cooperative: an interrupt only ends a task "
                 + "that waits (sleep, IO, locks) or checks Thread.interrupted() now and then.");
         Tutorial.say("To stop every task of a group at once, executor.shutdownNow() interrupts all the tasks the "
@@ -336,7 +317,7 @@ public class lesson07 {
     // The five fetches again, but the second task fails once its fetch is done.
     static List<Supplier<Integer>> fiveFetchesSecondFails(Tutorial.Timeline timeline) {
         return List.of(fetchTask(timeline, 1),
-                tracked(timeline, "fetch_one(2), fails", () -> {
+                timeline.trackSupplier("fetch_one(2), fails", () -> {
                     fetchOne(2);
                     throw new IllegalStateException("task 2 failed");
                 }),
@@ -396,7 +377,7 @@ public class lesson07 {
         } catch (CompletionException e) {
             Tutorial.show(name + " threw " + describe(e.getCause()));
         }
-        return since(start);
+        return Tutorial.since(start);
     }
 
     static void failurePolicies() throws Exception {
@@ -512,11 +493,11 @@ public class lesson07 {
         List<CompletableFuture<Integer>> futures = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             Supplier<Integer> task = () -> waitCounted(wait, waiting, mostAtOnce);
-            if (count <= 5 || i % (count / 4) == 0 || i == 1) task = tracked(timeline, "task %,d".formatted(i), task);
+            if (count <= 5 || i % (count / 4) == 0 || i == 1) task = timeline.trackSupplier("task %,d".formatted(i), task);
             futures.add(start.apply(task));
         }
         CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).join();
-        return new Batch(since(begin), mostAtOnce.get());
+        return new Batch(Tutorial.since(begin), mostAtOnce.get());
     }
 
     static void tenThousandTasks() {
