@@ -154,6 +154,18 @@ public final class Tutorial {
         }
     }
 
+    /**
+     * Labels a CPU speed-up that fell short of half of what {@code usable} cores allow: on a busy machine the
+     * figure measures the other programs too, and the student should know.
+     */
+    public static void noteIfCoresWereBusy(String what, double speedUp, int usable) {
+        if (usable > 1 && speedUp < 1 + 0.5 * (usable - 1)) {
+            varies(("%s came out at %.2f× where %d× was possible, so other programs were probably busy on some "
+                    + "cores. Run the lesson again on a quiet machine to see the full effect.")
+                    .formatted(what, speedUp, usable));
+        }
+    }
+
     /** Wall-clock time of one run, by System.nanoTime. The result is kept so the JIT cannot drop the work. */
     public static Duration time(Callable<?> task) throws Exception {
         long start = System.nanoTime();

@@ -164,15 +164,6 @@ public class lesson01 {
         return parts.stream().mapToDouble(Double::doubleValue).sum();
     }
 
-    // A speed-up well short of the core count usually means other programs were busy on some cores.
-    static void noteIfCoresWereBusy(double speedUp, int cores) {
-        if (cores > 1 && speedUp < 1 + 0.5 * (cores - 1)) {
-            Tutorial.varies(("the speed-up came out at %.2f× on %d cores this time, so other programs were "
-                    + "probably busy on some of them. Run the lesson again on a quiet machine to see the full effect.")
-                    .formatted(speedUp, cores));
-        }
-    }
-
     static void computing() throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
         Tutorial.say("Now a task that never waits: √0 + √1 + … + √(n−1), the Java twin of the Python course's "
@@ -213,7 +204,7 @@ public class lesson01 {
                 List.of(cores + " threads (pool sized to cores)", Tutorial.seconds(median[1])),
                 List.of("speed-up", Tutorial.highlight("%.2f×".formatted(speedUp)) + " of " + cores + "× at most")));
         prediction.reveal(speedUp < 1.25 ? 0 : speedUp <= cores * 1.15 ? 1 : 2);
-        noteIfCoresWereBusy(speedUp, cores);
+        Tutorial.noteIfCoresWereBusy("the speed-up", speedUp, cores);
         Tutorial.say("The last of the three runs of each, drawn to one time scale:");
         Tutorial.Timeline.print(oneThread, allCores);
 
@@ -264,7 +255,7 @@ public class lesson01 {
         Tutorial.table(List.of("median of 3", "sequential", "platform threads", "virtual threads", "pool of " + cores),
                 List.of(row("IO-heavy", io), row("CPU-heavy", cpu)));
         Tutorial.say(Tutorial.highlight("✓") + " marks the fastest way in each row, and any within 30% of it.");
-        noteIfCoresWereBusy((double) cpu[0].toNanos() / cpu[3].toNanos(), cores);
+        Tutorial.noteIfCoresWereBusy("the pool's speed-up", (double) cpu[0].toNanos() / cpu[3].toNanos(), cores);
 
         Tutorial.say("Waiting: threads win, because waits overlap. A pool sized to the cores makes tasks queue "
                 + "for no reason, since a waiting thread uses no core. Virtual threads tie with platform threads "

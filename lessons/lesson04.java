@@ -60,10 +60,6 @@ public class lesson04 {
     }
 
     // The time since start (a System.nanoTime reading), as a person reads it.
-    static String since(long start) {
-        return Tutorial.seconds(Duration.ofNanos(System.nanoTime() - start));
-    }
-
     // ── 1. submit and get ─────────────────────────────────────────────────────────────
 
     // A task that waits 300 ms, the way a network call would, then returns its answer.
@@ -80,7 +76,7 @@ public class lesson04 {
         boolean doneAtOnce = future.isDone();
         int result = future.get();
         Tutorial.show("submit returned after %.2f ms, with future.isDone() = %s".formatted(submitMillis, doneAtOnce));
-        Tutorial.show("future.get() returned " + result + " after " + since(start));
+        Tutorial.show("future.get() returned " + result + " after " + Tutorial.seconds(Tutorial.since(start)));
     }
 
     // The names of the live threads whose name starts with prefix.
@@ -229,7 +225,7 @@ public class lesson04 {
         Tutorial.code("""
                 try (var executor = Executors.newFixedThreadPool(4)) {
                     for (var future : executor.invokeAll(tasks))
-                        show(future.get() + "  got at " + since(start));
+                        show(future.get() + "  got at " + Tutorial.seconds(Tutorial.since(start)));
                 }""");
         List<String> inputOrder = new ArrayList<>();
         long start = System.nanoTime();
@@ -237,7 +233,7 @@ public class lesson04 {
             for (var future : executor.invokeAll(downloads(inOrder))) {
                 String result = future.get();
                 inputOrder.add(result);
-                Tutorial.show(result + "  got at " + since(start));
+                Tutorial.show(result + "  got at " + Tutorial.seconds(Tutorial.since(start)));
             }
         }
         prediction.reveal(whichOrder(inputOrder));
@@ -252,7 +248,7 @@ public class lesson04 {
                     var completion = new ExecutorCompletionService<String>(executor);
                     for (var task : tasks) completion.submit(task);
                     for (int i = 0; i < tasks.size(); i++)
-                        show(completion.take().get() + "  got at " + since(start));
+                        show(completion.take().get() + "  got at " + Tutorial.seconds(Tutorial.since(start)));
                 }""");
         List<String> finishOrder = new ArrayList<>();
         start = System.nanoTime();
@@ -263,7 +259,7 @@ public class lesson04 {
             for (int i = 0; i < tasks.size(); i++) {
                 String result = completion.take().get();
                 finishOrder.add(result);
-                Tutorial.show(result + "  got at " + since(start));
+                Tutorial.show(result + "  got at " + Tutorial.seconds(Tutorial.since(start)));
             }
         }
         Tutorial.varies("the finishing order, " + String.join(", ", finishOrder).replace("download ", "")
@@ -360,14 +356,6 @@ public class lesson04 {
     }
 
     // A speed-up well short of what the cores allow usually means other programs were busy on some cores.
-    static void noteIfCoresWereBusy(String what, double speedUp, int usable) {
-        if (usable > 1 && speedUp < 1 + 0.5 * (usable - 1)) {
-            Tutorial.varies(("%s came out at %.2f× where %d× was possible, so other programs were probably "
-                    + "busy on some cores. Run the lesson again on a quiet machine to see the full effect.")
-                    .formatted(what, speedUp, usable));
-        }
-    }
-
     static void processPoolCarriedOver() throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
         int usable = Math.min(4, cores);
@@ -408,7 +396,7 @@ public class lesson04 {
                 List.of("fixed pool of " + cores + " threads (cores)", Tutorial.seconds(median[1])),
                 List.of("speed-up", Tutorial.highlight("%.2f×".formatted(speedUp)) + " of " + usable + "× at most")));
         prediction.reveal(speedUp < 1.25 ? 0 : speedUp <= usable * 1.15 ? 1 : 2);
-        noteIfCoresWereBusy("the speed-up", speedUp, usable);
+        Tutorial.noteIfCoresWereBusy("the speed-up", speedUp, usable);
         Tutorial.say("The last of the three runs of each:");
         Tutorial.Timeline.print(oneThread, allCores);
         Tutorial.say("What Python needs processes for, a Java thread pool does, and without a process pool's "
@@ -455,7 +443,7 @@ public class lesson04 {
         Tutorial.table(List.of(tasks + " tasks, median of 3", "pool of 1", "pool of " + cores + " (cores)",
                 "pool of " + tasks + " (per task)"), List.of(waitingRow, computingRow));
         Tutorial.say(Tutorial.highlight("✓") + " marks the fastest pool in each row, and any within 30% of it.");
-        noteIfCoresWereBusy("the computing job's speed-up on a pool of " + cores,
+        Tutorial.noteIfCoresWereBusy("the computing job's speed-up on a pool of " + cores,
                 (double) computing[0].toNanos() / computing[1].toNanos(), cores);
 
         Tutorial.say("Waiting: every extra thread overlaps one more wait, so the pool with a thread per task wins; "
