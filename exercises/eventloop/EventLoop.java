@@ -1,0 +1,105 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+
+// Exercise 6 — An event loop.
+//
+// An event loop runs many short callbacks on ONE thread, one at a time: those ready now wait in a
+// queue, those due later in a heap of timers, and when nothing is ready the thread sleeps until the
+// next timer is due. Write one (lesson 6 builds its cousin), with this contract:
+//   - callSoon(callback): ready callbacks run in the order they were given, first in, first out;
+//   - callAt(deadline, callback) runs callback once System.nanoTime() has reached deadline, never before,
+//     and soon after; timers run in the order of their deadlines, and timers with the same deadline in
+//     the order they were set. callLater(delay, callback) is callAt(now + delay, callback);
+//   - runUntilComplete() runs every callback on the thread that called it, and returns as soon as no work
+//     is left: the ready queue is empty and no timer is pending;
+//   - callbacks may call callSoon, callAt and callLater themselves: what they add runs in the same run;
+//   - a timer that is due gets its turn even while callbacks keep adding callbacks with callSoon;
+//   - while it waits for a timer, the loop thread sleeps: it does not spin;
+//   - a callback that throws does not stop the loop: its exception goes to the failure handler given to
+//     the constructor, on the loop thread, before the next callback runs;
+//   - one thread only: no Thread of your own, no executor, no CompletableFuture.*Async. Only the loop
+//     thread touches the loop (callbacks schedule from it; your main schedules before the loop runs),
+//     so nothing needs a lock.
+//
+// Try it:  ./jbang ex06          Check it:  ./jbang grade ex06
+package eventloop;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+public class EventLoop {
+
+    private final Consumer<? super Exception> onFailure;
+
+    // TODO: the loop's state: a queue of ready callbacks, and a heap of timers that keeps the earliest
+    //  deadline on top, with timers due at the same instant in the order they were set.
+
+    /// A loop that hands the exception a callback throws to `onFailure`, on the loop thread (asyncio: the
+    /// loop's exception handler).
+    public EventLoop(Consumer<? super Exception> onFailure) {
+        this.onFailure = onFailure;
+    }
+
+    /// A loop that prints a callback's exception and goes on, as asyncio's default exception handler does.
+    public EventLoop() {
+        this(e -> {
+            System.err.println("Exception in callback:");
+            e.printStackTrace();
+        });
+    }
+
+    /// Runs `callback` on the loop, after every callback already waiting to run soon (asyncio: call_soon).
+    public void callSoon(Runnable callback) {
+        // TODO: add it to the ready queue.
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    /// Runs `callback` once System.nanoTime() has reached `deadlineNanos` (asyncio: call_at).
+    public void callAt(long deadlineNanos, Runnable callback) {
+        // TODO: add a timer to the heap; remember the order it was set in, for timers with the same deadline.
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    /// Runs `callback` once `delay` has passed (asyncio: call_later).
+    public void callLater(Duration delay, Runnable callback) {
+        // TODO: a timer due `delay` from now.
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    /// Runs callbacks on the calling thread until no work is left (asyncio: run_until_complete).
+    public void runUntilComplete() throws InterruptedException {
+        // TODO: while something is ready or a timer is pending, turn the loop:
+        //  1. move the timers that are due to the ready queue, earliest first;
+        //  2. run the callbacks that were ready when the turn began (those they add wait for the next turn),
+        //     each in a try/catch that hands its exception to onFailure;
+        //  3. if nothing is ready, sleep until the earliest timer is due.
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        var loop = new EventLoop();
+        long start = System.nanoTime();
+        Consumer<String> say = word -> System.out.printf("%-28s at %4d ms on thread %s%n", word,
+                (System.nanoTime() - start) / 1_000_000, Thread.currentThread().getName());
+
+        // asyncio's hello world: print hello, wait a second without holding the thread, print world.
+        loop.callSoon(() -> {
+            say.accept("hello");
+            loop.callLater(Duration.ofSeconds(1), () -> say.accept("world"));
+        });
+        // A heartbeat that ticks 4 times, 300 ms apart, in between.
+        for (int tick = 1; tick <= 4; tick++) {
+            String word = "tick " + tick;
+            loop.callLater(Duration.ofMillis(300L * tick), () -> say.accept(word));
+        }
+        // A callback that fails: the loop reports it and goes on.
+        loop.callLater(Duration.ofMillis(500), () -> {
+            say.accept("this callback fails:");
+            throw new IllegalStateException("a failing callback");
+        });
+        loop.callSoon(() -> say.accept("ready, set before the timers"));
+
+        loop.runUntilComplete();
+        say.accept("runUntilComplete returned");
+    }
+}
