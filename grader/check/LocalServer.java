@@ -1,0 +1,200 @@
+package check;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/// A web server on 127.0.0.1 for tests of HTTP clients: no request ever leaves the machine.
+///
+/// Every path answers: after the path's delay (default: none), with its status (default 200) and its
+/// body (default `body of /the/path`). Each request is handled on a virtual thread of its own, so any
+/// number of them can wait at once. The server counts the requests it is working on (from when its
+/// handler starts until just before the answer goes out) and the most it had at once, and keeps a
+/// record of each request's start and end.
+///
+/// "Just before the answer goes out" matters: a client that caps its requests in flight gets its answer
+/// only after the server stopped counting that request, so a capped client can never be seen over its cap.
+///
+/// ```java
+/// try (var server = LocalServer.start()) {
+///     server.delay("/slow", Duration.ofSeconds(5)).status("/broken", 500);
+///     URI url = server.uri("/slow");   // http://127.0.0.1:PORT/slow
+///     ...
+///     server.peakInFlight();           // the most requests the server was working on at once
+/// }
+/// ```
+/// Thread-safe. Close it to stop listening and to interrupt any request still waiting out its delay.
+public final class LocalServer implements AutoCloseable {
+
+    /// One request: its path, the status it was given, when its handler started and ended
+    /// (System.nanoTime() values), and whether it was answered (false: interrupted by close()).
+    public record Request(String path, int status, long startNanos, long endNanos, boolean answered) {
+
+        public Duration duration() {
+            return Duration.ofNanos(endNanos - startNanos);
+        }
+    }
+
+    private final HttpServer http;
+    private final ExecutorService handlers =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("local-server-", 1).factory());
+    private final Map<String, Duration> delays = new ConcurrentHashMap<>();
+    private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> bodies = new ConcurrentHashMap<>();
+    private volatile Duration defaultDelay = Duration.ZERO;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger peak = new AtomicInteger();
+    private final AtomicInteger started = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Request> finished = new ConcurrentLinkedQueue<>();
+
+    private LocalServer() throws IOException {
+        // Port 0: the system picks a free port. A backlog of 200 has room for every connection opened at once.
+        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
+        http.setExecutor(handlers);
+        http.createContext("/", this::handle);
+        http.start();
+    }
+
+    /// A new server on 127.0.0.1, on a free port, already listening.
+    public static LocalServer start() throws IOException {
+        return new LocalServer();
+    }
+
+    /// The URL of `path` (which starts with `/`) on this server.
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + http.getAddress().getPort() + path);
+    }
+
+    /// `path` answers after `delay`.
+    public LocalServer delay(String path, Duration delay) {
+        delays.put(path, delay);
+        return this;
+    }
+
+    /// Paths without a delay of their own answer after `delay`.
+    public LocalServer defaultDelay(Duration delay) {
+        defaultDelay = delay;
+        return this;
+    }
+
+    /// `path` answers with HTTP status `status` (e.g. 500).
+    public LocalServer status(String path, int status) {
+        statuses.put(path, status);
+        return this;
+    }
+
+    /// `path` answers with `body` instead of `body of PATH`.
+    public LocalServer body(String path, byte[] body) {
+        bodies.put(path, body.clone());
+        return this;
+    }
+
+    /// `path` answers with `body`, in UTF-8.
+    public LocalServer body(String path, String body) {
+        return body(path, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /// The body `path` answers with: `body of PATH` unless set.
+    public byte[] bodyOf(String path) {
+        byte[] body = bodies.get(path);
+        return body != null ? body.clone() : ("body of " + path).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /// The requests the server is working on now.
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /// The most requests the server was working on at one instant, since it started or since `resetCounts()`.
+    public int peakInFlight() {
+        return peak.get();
+    }
+
+    /// How many requests have reached a handler since it started or since `resetCounts()`.
+    public int started() {
+        return started.get();
+    }
+
+    /// Forgets the peak, the count of started requests and the finished requests (requests in flight go on counting).
+    public void resetCounts() {
+        peak.set(inFlight.get());
+        started.set(0);
+        finished.clear();
+    }
+
+    /// The requests whose handler has ended, in the order they ended.
+    public List<Request> finished() {
+        var list = new ArrayList<>(finished);
+        list.sort(Comparator.comparingLong(Request::endNanos));
+        return list;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) { // closing the exchange ends the answer
+            String path = exchange.getRequestURI().getPath();
+            exchange.getRequestBody().readAllBytes();
+            int status = statuses.getOrDefault(path, 200);
+            Duration delay = delays.getOrDefault(path, defaultDelay);
+            long start = System.nanoTime();
+            started.incrementAndGet();
+            peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            boolean answer = false;
+            try {
+                Thread.sleep(delay);
+                answer = true;
+            } catch (InterruptedException closing) {
+                Thread.currentThread().interrupt(); // close() stops the server: end without an answer
+            } finally {
+                // Counted out before the answer goes out: a client has its answer only after this.
+                inFlight.decrementAndGet();
+                finished.add(new Request(path, status, start, System.nanoTime(), answer));
+            }
+            if (answer) {
+                byte[] body = bodyOf(path);
+                exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+                exchange.getResponseBody().write(body);
+            }
+        } catch (IOException clientGone) {
+            // the client gave up (e.g. timed out) and closed the connection: nothing to answer
+        }
+    }
+
+    /// One line per finished request, in ms since the first start, e.g. `  +0 ms → +201 ms  /page/3 200`.
+    public String describe() {
+        var requests = finished();
+        if (requests.isEmpty()) return "(no request finished)";
+        long t0 = requests.stream().mapToLong(Request::startNanos).min().orElseThrow();
+        var lines = new StringBuilder();
+        requests.stream().sorted(Comparator.comparingLong(Request::startNanos)).forEach(r -> lines.append(
+                "%n%6d ms → %6d ms  %s %s".formatted((r.startNanos() - t0) / 1_000_000, (r.endNanos() - t0) / 1_000_000,
+                        r.path(), r.answered() ? String.valueOf(r.status()) : "(not answered)")));
+        return lines.toString();
+    }
+
+    /// Stops listening, closes every connection, interrupts the requests still waiting, and waits for their handlers.
+    @Override
+    public void close() {
+        http.stop(0);
+        handlers.shutdownNow();
+        try {
+            handlers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
