@@ -37,9 +37,15 @@ public final class Grading {
     private Grading() {}
 
     public static Verdict grade(Course course, Submission submission) throws IOException, InterruptedException {
+        return grade(course, submission, List.of());
+    }
+
+    /** Runs only the named test methods (all of them if none is named). */
+    public static Verdict grade(Course course, Submission submission, List<String> onlyTests)
+            throws IOException, InterruptedException {
         Path work = course.workDir().resolve(submission.label());
         Path classes = work.resolve("classes");
-        TestJvm jvm = TestJvm.start(course, submission, classes, work);
+        TestJvm jvm = TestJvm.start(course, submission, classes, work, onlyTests);
         Compilation.Result compiled;
         try {
             compiled = Compilation.compile(course, submission, classes);

@@ -107,7 +107,8 @@ public final class SelfTest {
             check(what, false, List.of("its header names no test: add a '// Rejected by: testMethod' line"));
             return;
         }
-        Grading.Verdict verdict = Grading.grade(course, mutant.submission());
+        // Only the tests it names need to run to prove they reject it.
+        Grading.Verdict verdict = Grading.grade(course, mutant.submission(), mutant.rejectedBy());
         List<String> why = new ArrayList<>(verdict.compileErrors());
         List<String> skippedBecause = new ArrayList<>();
         for (String method : mutant.rejectedBy()) {

@@ -43,7 +43,8 @@ public final class TestJvm {
      * Starts the test JVM before the submission is compiled: on two cores, the JVM boots and loads JUnit
      * while javac works, and then waits on its standard input for the word to run.
      */
-    public static TestJvm start(Course course, Submission submission, Path classes, Path workDir) throws IOException {
+    public static TestJvm start(Course course, Submission submission, Path classes, Path workDir, List<String> onlyTests)
+            throws IOException {
         Files.createDirectories(workDir);
         Path results = workDir.resolve("results.jsonl");
         Path output = workDir.resolve("output.txt");
@@ -66,7 +67,8 @@ public final class TestJvm {
                     "-XX:+AutoCreateSharedArchive", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
         }
         command.addAll(List.of(TestJvmMain.class.getName(),
-                results.toString(), classes.toString(), exercise.dir(), String.valueOf(exercise.timeoutSeconds())));
+                results.toString(), classes.toString(), exercise.dir(), String.valueOf(exercise.timeoutSeconds()),
+                String.join(",", onlyTests)));
         Process jvm = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
