@@ -1,0 +1,606 @@
+package gather;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import check.Declared;
+import check.Latency;
+import check.LiveThreads;
+import check.Timeline;
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.AccessTarget;
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.lang.ArchRule;
+import gather.Gather.Outcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
+
+@DisplayName("gather, gatherSettled and gather with a timeout")
+class GatherTest {
+
+    static final ArchRule gatherGivesEveryAsyncTaskAnExecutor = noClasses()
+            .that(Declared.inFile("Gather.java"))
+            .should().accessTargetWhere(asyncWithoutAnExecutor())
+            .as("Gather.java passes an executor to every supplyAsync and runAsync")
+            .because("without one, CompletableFuture runs the task on the common ForkJoinPool, which is sized for "
+                    + "computing (one thread fewer than the cores), so waiting tasks queue for its few threads; and "
+                    + "a task there belongs to no executor of yours, so nothing can interrupt it or wait for it to "
+                    + "end. Create an executor of virtual threads in try-with-resources and hand it to supplyAsync");
+
+    /// How long the slow tasks wait: far longer than any correct gather takes to throw or time out.
+    private static final Duration SLOW = Duration.ofSeconds(5);
+    /// A gather that takes this long waited for a slow task: a wrong answer, not a busy machine.
+    private static final Duration WAITED_FOR_SLOW = Duration.ofMillis(4500);
+    /// Time allowed on top of when a correct gather could react: generous for a machine shared with others.
+    private static final Duration SLACK = Duration.ofMillis(1500);
+
+    private final Timeline timeline = new Timeline();
+
+    // ── gather ────────────────────────────────────────────────────────────────────────
+
+    @Test
+    @DisplayName("gather returns every value in the order of the tasks, not in the order they finish")
+    void returnsEveryValueInTaskOrder() throws Exception {
+        var tasks = List.of(fetch("a", 500), fetch("b", 400), fetch("c", 300), fetch("d", 200), fetch("e", 100));
+
+        assertThat(Gather.gather(tasks))
+                .as("results of tasks a…e, which finish in the order e, d, c, b, a")
+                .containsExactly("a", "b", "c", "d", "e");
+    }
+
+    @Test
+    @DisplayName("gather runs all tasks at the same time")
+    void runsAllTasksAtTheSameTime() throws Exception {
+        int n = 8;
+
+        Gather.gather(waitingForEachOther(n));
+
+        assertAllRanAtOnce("gather", n);
+    }
+
+    @Test
+    @DisplayName("gather takes about as long as the slowest task, not the sum of all waits")
+    void takesAboutTheLongestWaitNotTheSum(TestReporter reporter) throws Exception {
+        var waits = List.of(600, 300, 500, 400, 350, 550, 450, 300).stream().map(Duration::ofMillis).toList();
+        List<Supplier<Duration>> tasks = waits.stream().map(wait -> task("wait " + wait.toMillis(), () -> {
+            Thread.sleep(wait);
+            return wait;
+        })).toList();
+
+        var took = Latency.assertAboutTheLongest(waits, Duration.ofMillis(600), 3, () -> Gather.gather(tasks));
+        reporter.publishEntry("gather took", Latency.seconds(took) + " (longest wait 0.60 s, sum 3.45 s)");
+    }
+
+    @Test
+    @DisplayName("when a task fails, gather throws an ExecutionException caused by the task's exception")
+    void throwsTheTasksExceptionAsCause() {
+        var failure = new UncheckedIOException(new IOException("connection reset"));
+        var tasks = List.of(fetch("task-1", 100), failing("task-2", 50, failure), fetch("task-3", 150));
+
+        var thrown = catchThrowable(() -> Gather.gather(tasks));
+
+        assertThat(thrown)
+                .withFailMessage("task-2 threw %s, but gather %s: let the failure reach the caller as an "
+                        + "ExecutionException whose cause is the task's exception", failure, outcome(thrown))
+                .isInstanceOf(ExecutionException.class);
+        assertThat(thrown.getCause())
+                .withFailMessage("task-2 threw %s, but the cause of the ExecutionException is %s: pass on the task's "
+                        + "own exception (the future's get() unwraps it for you; join() wraps it in a "
+                        + "CompletionException)", failure, thrown.getCause())
+                .isSameAs(failure);
+    }
+
+    @Test
+    @DisplayName("when a task fails, gather throws at once, without waiting for a slow task to end")
+    void failsFastWithoutWaitingForTheSlowTask(TestReporter reporter) throws Exception {
+        var took = fastest(Duration.ofMillis(100).plus(SLACK), () -> {
+            var slow = new Slow("slow", SLOW);
+            var failure = new IllegalStateException("task-2 failed");
+            var tasks = List.of(slow.task, failingOnceStarted("task-2", slow, 100, failure), fetch("task-3", 50));
+
+            long start = System.nanoTime();
+            var thrown = catchThrowable(() -> Gather.gather(tasks));
+            var elapsed = since(start);
+
+            assertThat(thrown)
+                    .withFailMessage("task-2 threw %s after 0.1 s, but gather %s after %s: expected an "
+                            + "ExecutionException", failure, outcome(thrown), Latency.seconds(elapsed))
+                    .isInstanceOf(ExecutionException.class);
+            return elapsed;
+        });
+
+        reporter.publishEntry("gather threw after", Latency.seconds(took) + " (task-2 failed at 0.10 s; the slow "
+                + "task would have taken " + Latency.seconds(SLOW) + ")");
+        assertThat(took)
+                .withFailMessage("task-2 failed 0.1 s after the start, but gather threw only after %s%s: it must throw "
+                        + "at the FIRST failure, under %s. Two things wait for the slow task: waiting for every "
+                        + "future (allOf(...) alone, or get() on each in list order), and closing the executor while "
+                        + "the slow task runs on (close() waits for it). Complete allOf's future early when a task "
+                        + "fails (completeExceptionally), then interrupt the other tasks (executor.shutdownNow()).",
+                        Latency.seconds(took), took.compareTo(WAITED_FOR_SLOW) >= 0
+                                ? ", when the slow task (" + Latency.seconds(SLOW) + ") had ended" : "",
+                        Latency.seconds(Duration.ofMillis(100).plus(SLACK)))
+                .isLessThan(Duration.ofMillis(100).plus(SLACK));
+    }
+
+    @Test
+    @DisplayName("when a task fails, gather interrupts the tasks still running")
+    void interruptsTheOtherTasksWhenOneFails() throws Exception {
+        var slow = new Slow("slow", SLOW);
+        var failure = new IllegalStateException("task-2 failed");
+        var tasks = List.of(slow.task, failingOnceStarted("task-2", slow, 100, failure));
+
+        var thrown = catchThrowable(() -> Gather.gather(tasks));
+        var fate = slow.awaitEnd(Duration.ofSeconds(2));
+
+        assertThat(fate)
+                .withFailMessage("task-2 failed, and gather %s; the slow task %s. Once a task has failed the other "
+                        + "results are no longer wanted: interrupt the tasks still running (executor.shutdownNow(), "
+                        + "or cancel(true) on the executor's own Futures; CompletableFuture.cancel(true) does not "
+                        + "interrupt anything). Timeline:%s", outcome(thrown), slow.describe(), timeline)
+                .isEqualTo(Fate.INTERRUPTED);
+    }
+
+    @Test
+    @DisplayName("when several tasks fail, gather reports the failure that happened first, not the first in the list")
+    void reportsTheFailureThatHappenedFirst() throws Exception {
+        var lateFailure = new IllegalStateException("task-1 failed late");
+        var late = new Slow("task-1", Duration.ofSeconds(3), lateFailure);
+        var earlyFailure = new IllegalStateException("task-2 failed early");
+        var tasks = List.of(late.task, failingOnceStarted("task-2", late, 50, earlyFailure));
+
+        var thrown = catchThrowable(() -> Gather.gather(tasks));
+
+        assertThat(thrown)
+                .withFailMessage("task-2 failed 0.05 s after the start, but gather %s", outcome(thrown))
+                .isInstanceOf(ExecutionException.class);
+        assertThat(thrown.getCause())
+                .withFailMessage("task-2 threw \"%s\" 0.05 s after the start, task-1 would throw \"%s\" after 3 s; "
+                        + "gather's ExecutionException is caused by %s. Report the failure that happens FIRST, "
+                        + "whichever task it comes from, as soon as it happens. Timeline:%s",
+                        earlyFailure.getMessage(), lateFailure.getMessage(), thrown.getCause(), timeline)
+                .isSameAs(earlyFailure);
+    }
+
+    @Test
+    @DisplayName("when gather throws, none of its tasks is still running and no thread it started is alive")
+    void leavesNoTaskRunningWhenItThrows() throws Exception {
+        var slow = new Slow("slow", SLOW).stopIn(Duration.ofMillis(200)); // takes 0.2 s to stop once interrupted
+        var failure = new IllegalStateException("task-2 failed");
+        var tasks = List.of(slow.task, failingOnceStarted("task-2", slow, 100, failure), fetch("task-3", 50));
+        var before = LiveThreads.snapshot();
+
+        catchThrowable(() -> Gather.gather(tasks));
+        long threw = System.nanoTime();
+
+        var running = timeline.notEndedBy(threw);
+        assertThat(running)
+                .withFailMessage("gather threw while these tasks were still running: %s (the slow task takes 0.2 s "
+                        + "to stop once interrupted): interrupt the tasks you stop, then wait for them to end before "
+                        + "you throw (closing the executor, the end of its try-with-resources, waits). Timeline:%s",
+                        String.join(", ", running), timeline)
+                .isEmpty();
+        var leaked = LiveThreads.leakedSince(before, timeline.threads(), Duration.ofSeconds(1));
+        assertThat(leaked)
+                .withFailMessage("%d thread(s) that gather started or ran tasks on are still alive 1 s after it "
+                        + "threw: %s. Shut down every executor you create: open it in try-with-resources. Timeline:%s",
+                        leaked.size(), LiveThreads.describe(leaked), timeline)
+                .isEmpty();
+    }
+
+    @Test
+    @DisplayName("gather leaves no thread running after it returns")
+    void leavesNoThreadRunningAfterItReturns() throws Exception {
+        var tasks = List.of(fetch("task-1", 100), fetch("task-2", 200), fetch("task-3", 150), fetch("task-4", 50));
+        var before = LiveThreads.snapshot();
+
+        Gather.gather(tasks);
+
+        var leaked = LiveThreads.leakedSince(before, timeline.threads(), Duration.ofSeconds(1));
+        assertThat(leaked)
+                .withFailMessage("%d thread(s) that gather started or ran tasks on are still alive 1 s after it "
+                        + "returned: %s. Shut down every executor you create: open it in try-with-resources. "
+                        + "Timeline:%s", leaked.size(), LiveThreads.describe(leaked), timeline)
+                .isEmpty();
+    }
+
+    @Test
+    @DisplayName("when the caller is interrupted, gather interrupts its tasks and throws InterruptedException")
+    void throwsInterruptedExceptionWhenInterrupted() throws Exception {
+        var slow = new Slow("slow", SLOW);
+        var tasks = List.of(slow.task, fetch("task-2", 50));
+        var result = new CompletableFuture<Object>();
+        var caller = Thread.ofPlatform().name("caller").start(() -> {
+            try {
+                result.complete(Gather.gather(tasks));
+            } catch (Throwable e) {
+                result.complete(e);
+            }
+        });
+        try {
+            assertThat(slow.started.await(2, TimeUnit.SECONDS))
+                    .withFailMessage("gather did not start the slow task within 2 s. Timeline:%s", timeline)
+                    .isTrue();
+            Thread.sleep(100); // let task-2 end and the caller settle into its wait
+
+            caller.interrupt();
+
+            Object outcome;
+            try {
+                outcome = result.get(2, TimeUnit.SECONDS);
+            } catch (TimeoutException stillWaiting) {
+                outcome = "was still waiting 2 s later";
+            }
+            assertThat(outcome)
+                    .withFailMessage("the thread that called gather was interrupted while gather waited, and "
+                            + "gather %s. An interrupt asks a thread to stop what it is doing: wait in a way that "
+                            + "an interrupt ends (the future's get() throws InterruptedException; join() ignores "
+                            + "interrupts), then interrupt the tasks and throw the InterruptedException.",
+                            outcome instanceof Throwable e ? "threw " + e
+                                    : outcome instanceof String s ? s : "returned " + outcome)
+                    .isInstanceOf(InterruptedException.class);
+            assertThat(slow.awaitEnd(Duration.ofSeconds(2)))
+                    .withFailMessage("gather threw InterruptedException, but the slow task %s: interrupt the tasks "
+                            + "still running before you throw. Timeline:%s", slow.describe(), timeline)
+                    .isEqualTo(Fate.INTERRUPTED);
+        } finally {
+            caller.join(SLOW.plusSeconds(1));
+        }
+    }
+
+    // ── gatherSettled ─────────────────────────────────────────────────────────────────
+
+    @Test
+    @DisplayName("gatherSettled returns every value and every exception, in the order of the tasks")
+    void settledReturnsEveryOutcomeInTaskOrder() throws Exception {
+        var x = new IllegalStateException("b failed");
+        var y = new UncheckedIOException(new IOException("d failed"));
+        var tasks = List.of(fetch("a", 300), failing("b", 0, x), fetch("c", 150), failing("d", 50, y), fetch("e", 0));
+
+        var outcomes = Gather.gatherSettled(tasks);
+
+        List<Outcome<String>> expected = List.of(new Outcome.Success<>("a"), new Outcome.Failure<>(x),
+                new Outcome.Success<>("c"), new Outcome.Failure<>(y), new Outcome.Success<>("e"));
+        assertThat(outcomes)
+                .withFailMessage("tasks a…e return a, throw %s, return c, throw %s, return e, and finish in the "
+                        + "order b/e, d, c, a. gatherSettled returned%n  %s%nexpected%n  %s%n%s Timeline:%s",
+                        x, y, outcomes, expected, settledHint(outcomes, List.of(x, y)), timeline)
+                .containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    @DisplayName("gatherSettled runs all tasks at the same time")
+    void settledRunsAllTasksAtTheSameTime() throws Exception {
+        int n = 8;
+
+        Gather.gatherSettled(waitingForEachOther(n));
+
+        assertAllRanAtOnce("gatherSettled", n);
+    }
+
+    // ── gather with a timeout ─────────────────────────────────────────────────────────
+
+    @Test
+    @DisplayName("gather with a timeout throws a TimeoutException on time when a task is still running")
+    void timeoutThrowsTimeoutExceptionOnTime(TestReporter reporter) throws Exception {
+        var timeout = Duration.ofMillis(400);
+        var bound = timeout.plus(SLACK);
+        var took = fastest(bound, () -> {
+            var slow = new Slow("slow", SLOW);
+            var tasks = List.of(fetch("quick", 50), slow.task);
+
+            long start = System.nanoTime();
+            var thrown = catchThrowable(() -> Gather.gather(tasks, timeout));
+            var elapsed = since(start);
+
+            assertThat(thrown)
+                    .withFailMessage("the slow task takes %s and the timeout is %s, but gather(tasks, timeout) %s "
+                            + "after %s: expected a TimeoutException. (orTimeout makes the future FAIL with one, so "
+                            + "get() wraps it in an ExecutionException; get(timeout, unit) throws it itself.)",
+                            Latency.seconds(SLOW), Latency.seconds(timeout), outcome(thrown), Latency.seconds(elapsed))
+                    .isInstanceOf(TimeoutException.class);
+            assertThat(elapsed)
+                    .withFailMessage("gather(tasks, timeout) threw a TimeoutException after %s, before the timeout "
+                            + "of %s had passed", Latency.seconds(elapsed), Latency.seconds(timeout))
+                    .isGreaterThanOrEqualTo(timeout.multipliedBy(9).dividedBy(10));
+            return elapsed;
+        });
+
+        reporter.publishEntry("TimeoutException after", Latency.seconds(took) + " (timeout "
+                + Latency.seconds(timeout) + ")");
+        assertThat(took)
+                .withFailMessage("the timeout is %s, but gather(tasks, timeout) threw its TimeoutException only after "
+                        + "%s%s: throw when the timeout runs out, under %s, and interrupt the unfinished tasks so "
+                        + "that waiting for them to end takes no time.", Latency.seconds(timeout),
+                        Latency.seconds(took), took.compareTo(WAITED_FOR_SLOW) >= 0
+                                ? ", when the slow task (" + Latency.seconds(SLOW) + ") had ended" : "",
+                        Latency.seconds(bound))
+                .isLessThan(bound);
+    }
+
+    @Test
+    @DisplayName("gather with a timeout interrupts the unfinished tasks and waits for them to end")
+    void timeoutInterruptsTheUnfinishedTasks() throws Exception {
+        var slow = new Slow("slow", SLOW).stopIn(Duration.ofMillis(200)); // takes 0.2 s to stop once interrupted
+        var tasks = List.of(fetch("quick", 50), slow.task);
+
+        var thrown = catchThrowable(() -> Gather.gather(tasks, Duration.ofMillis(300)));
+        long threw = System.nanoTime();
+        var running = timeline.notEndedBy(threw);
+        var fate = slow.awaitEnd(Duration.ofSeconds(2));
+
+        assertThat(fate)
+                .withFailMessage("with a timeout of 0.30 s, gather(tasks, timeout) %s; the slow task (%s) %s. When the "
+                        + "time is up, interrupt the tasks still running (executor.shutdownNow()): a timeout on the "
+                        + "wait alone stops the waiting, not the tasks. Timeline:%s",
+                        outcome(thrown), Latency.seconds(SLOW), slow.describe(), timeline)
+                .isEqualTo(Fate.INTERRUPTED);
+        assertThat(running)
+                .withFailMessage("gather(tasks, timeout) threw while these tasks were still running: %s (the slow "
+                        + "task takes 0.2 s to stop once interrupted): after interrupting the unfinished tasks, wait "
+                        + "for them to end before you throw (closing the executor waits). "
+                        + "Timeline:%s", String.join(", ", running), timeline)
+                .isEmpty();
+    }
+
+    @Test
+    @DisplayName("gather with a timeout returns every value, in order, as soon as all tasks are done")
+    void timeoutReturnsAsSoonAsEveryTaskIsDone(TestReporter reporter) throws Exception {
+        var timeout = Duration.ofSeconds(3);
+        var longest = Duration.ofMillis(300);
+        var bound = longest.plus(SLACK);
+        List<Object> results = new ArrayList<>();
+        var took = fastest(bound, () -> {
+            var tasks = List.of(fetch("a", 300), fetch("b", 100), fetch("c", 200));
+            long start = System.nanoTime();
+            results.clear();
+            results.addAll(Gather.gather(tasks, timeout));
+            return since(start);
+        });
+
+        reporter.publishEntry("gather(tasks, 3 s) took", Latency.seconds(took) + " (longest task 0.30 s)");
+        assertThat(results)
+                .as("results of tasks a, b, c, which finish in the order b, c, a, well within the timeout")
+                .containsExactly("a", "b", "c");
+        assertThat(took)
+                .withFailMessage("the tasks all ended within %s, but gather(tasks, %s) returned only after %s: "
+                        + "the timeout is the most to wait, return as soon as every task is done (under %s).",
+                        Latency.seconds(longest), Latency.seconds(timeout), Latency.seconds(took),
+                        Latency.seconds(bound))
+                .isLessThan(bound);
+    }
+
+    @Test
+    @DisplayName("gather with a timeout still fails fast when a task fails before the deadline")
+    void timeoutStillFailsFast() throws Exception {
+        var slow = new Slow("slow", SLOW);
+        var failure = new IllegalStateException("task-2 failed");
+        var tasks = List.of(slow.task, failingOnceStarted("task-2", slow, 100, failure));
+        var timeout = Duration.ofSeconds(3);
+
+        long start = System.nanoTime();
+        var thrown = catchThrowable(() -> Gather.gather(tasks, timeout));
+        var took = since(start);
+
+        assertThat(thrown)
+                .withFailMessage("task-2 threw %s after 0.1 s, well within the timeout of %s, but "
+                        + "gather(tasks, timeout) %s after %s: fail fast here too, with an ExecutionException "
+                        + "whose cause is the task's exception",
+                        failure, Latency.seconds(timeout), outcome(thrown), Latency.seconds(took))
+                .isInstanceOf(ExecutionException.class);
+        assertThat(thrown.getCause())
+                .withFailMessage("task-2 threw %s, but the cause of the ExecutionException is %s: pass on the task's "
+                        + "own exception", failure, thrown.getCause())
+                .isSameAs(failure);
+        assertThat(slow.awaitEnd(Duration.ofSeconds(2)))
+                .withFailMessage("task-2 failed and gather(tasks, timeout) threw, but the slow task %s: interrupt the "
+                        + "tasks still running. Timeline:%s", slow.describe(), timeline)
+                .isEqualTo(Fate.INTERRUPTED);
+    }
+
+    // ── how ─────────────────────────────────────────────────────────────────────────────
+
+    @Test
+    @DisplayName("runs no task on the common ForkJoinPool")
+    void givesEveryAsyncTaskAnExecutor() {
+        gatherGivesEveryAsyncTaskAnExecutor.check(new ClassFileImporter().importPackagesOf(Gather.class));
+    }
+
+    // ── helpers ─────────────────────────────────────────────────────────────────────────
+
+    /// A call of, or a method reference to, CompletableFuture.supplyAsync(supplier) or runAsync(runnable):
+    /// the one-argument forms, which run the task on the common ForkJoinPool.
+    private static DescribedPredicate<JavaAccess<?>> asyncWithoutAnExecutor() {
+        return DescribedPredicate.describe("CompletableFuture.supplyAsync or runAsync without an executor",
+                access -> access.getTargetOwner().getName().equals("java.util.concurrent.CompletableFuture")
+                        && (access.getName().equals("supplyAsync") || access.getName().equals("runAsync"))
+                        && access.getTarget() instanceof AccessTarget.CodeUnitAccessTarget target
+                        && target.getRawParameterTypes().size() == 1);
+    }
+
+    /// How a watched task ended, if it has.
+    enum Fate { RUNNING, RAN_TO_ITS_END, INTERRUPTED }
+
+    /// A slow task that the test watches: it waits `wait` (then returns its name, or throws `failure` if one is
+    /// given) unless it is interrupted first; it records which, and when it started and ended. Told to
+    /// `stopIn(cleanup)`, it takes that long to end once interrupted, as a task that closes a connection would.
+    private final class Slow {
+        final String name;
+        final Duration wait;
+        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch ended = new CountDownLatch(1);
+        final Supplier<String> task;
+        volatile Fate fate = Fate.RUNNING;
+        volatile Duration cleanup = Duration.ZERO;
+        volatile long startedAt;
+        volatile long endedAt;
+
+        Slow(String name, Duration wait) {
+            this(name, wait, null);
+        }
+
+        Slow(String name, Duration wait, RuntimeException failure) {
+            this.name = name;
+            this.wait = wait;
+            this.task = task(name, () -> {
+                startedAt = System.nanoTime();
+                started.countDown();
+                try {
+                    Thread.sleep(wait);
+                    fate = Fate.RAN_TO_ITS_END;
+                } catch (InterruptedException e) {
+                    fate = Fate.INTERRUPTED;
+                    Thread.sleep(cleanup); // the interrupt flag is clear again: this sleep runs its course
+                    throw e;
+                } finally {
+                    endedAt = System.nanoTime();
+                    ended.countDown();
+                }
+                if (failure != null) throw failure;
+                return name;
+            });
+        }
+
+        Slow stopIn(Duration cleanup) {
+            this.cleanup = cleanup;
+            return this;
+        }
+
+        /// Waits up to `grace` for the task to end (it does at once if it was interrupted), and says how it did.
+        Fate awaitEnd(Duration grace) throws InterruptedException {
+            if (started.getCount() == 0) ended.await(grace.toNanos(), TimeUnit.NANOSECONDS);
+            return fate;
+        }
+
+        String describe() {
+            return switch (fate) {
+                case RUNNING -> started.getCount() > 0 ? "never started" : "was still running, never interrupted";
+                case RAN_TO_ITS_END -> "ran its whole " + Latency.seconds(wait) + " without being interrupted";
+                case INTERRUPTED -> "was interrupted after " + Latency.seconds(Duration.ofNanos(endedAt - startedAt));
+            };
+        }
+    }
+
+    /// A simulated fetch, recorded in the timeline: waits `millis`, then returns `name`.
+    private Supplier<String> fetch(String name, long millis) {
+        return task(name, () -> {
+            Thread.sleep(millis);
+            return name;
+        });
+    }
+
+    /// A task, recorded in the timeline, that waits `millis` and then throws `failure`.
+    private Supplier<String> failing(String name, long millis, RuntimeException failure) {
+        return task(name, () -> {
+            Thread.sleep(millis);
+            throw failure;
+        });
+    }
+
+    /// A task that waits (up to 2 s) until `other` has started, then `millis` more, then throws `failure`:
+    /// so that the failure surely comes while `other` is running.
+    private Supplier<String> failingOnceStarted(String name, Slow other, long millis, RuntimeException failure) {
+        return task(name, () -> {
+            other.started.await(2, TimeUnit.SECONDS);
+            Thread.sleep(millis);
+            throw failure;
+        });
+    }
+
+    /// `n` tasks that each wait until all `n` are running (at most 2 s in all: a broken barrier lets the rest go).
+    private List<Supplier<String>> waitingForEachOther(int n) {
+        var allStarted = new CyclicBarrier(n);
+        var tasks = new ArrayList<Supplier<String>>();
+        for (int i = 1; i <= n; i++) {
+            tasks.add(task("task-" + i, () -> {
+                try {
+                    allStarted.await(2, TimeUnit.SECONDS); // passes only once all n tasks are running
+                } catch (TimeoutException | BrokenBarrierException gaveUp) {
+                    // not all were running at once: finish, so that the test can tell how many were
+                }
+                return "done";
+            }));
+        }
+        return tasks;
+    }
+
+    private void assertAllRanAtOnce(String method, int n) {
+        int atOnce = timeline.maxRunningAtOnce();
+        assertThat(atOnce)
+                .withFailMessage("only %d of %d tasks were running at once in %s. Each task waits until all %d have "
+                        + "started, so they must all run at the same time: give every task a thread of its own "
+                        + "(an executor of virtual threads) and start every task before you wait for any. Timeline:%s",
+                        atOnce, n, method, n, timeline)
+                .isEqualTo(n);
+    }
+
+    /// `body` as a Supplier, recorded in the timeline under `name`. A Supplier may not throw a checked exception,
+    /// so one that `body` throws (an InterruptedException) ends it wrapped in a CompletionException.
+    private <T> Supplier<T> task(String name, Callable<T> body) {
+        Callable<T> recorded = timeline.record(name, body);
+        return () -> {
+            try {
+                return recorded.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CompletionException(e);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        };
+    }
+
+    /// Runs `attempt`, which returns how long the call it checks took, up to 3 times while that is `bound` or
+    /// more: a busy machine may pause a run. A run that took WAITED_FOR_SLOW or more waited for a slow task,
+    /// which is a wrong answer, not noise, and is not retried. Returns the fastest time.
+    private static Duration fastest(Duration bound, Callable<Duration> attempt) throws Exception {
+        var best = attempt.call();
+        for (int run = 1; run < 3 && best.compareTo(bound) >= 0 && best.compareTo(WAITED_FOR_SLOW) < 0; run++) {
+            var again = attempt.call();
+            if (again.compareTo(best) < 0) best = again;
+        }
+        return best;
+    }
+
+    /// What a wrongly-typed answer hints at, for the settled test's message.
+    private static String settledHint(List<? extends Outcome<?>> outcomes, List<Throwable> thrown) {
+        for (var outcome : outcomes) {
+            if (outcome instanceof Outcome.Failure<?> f && f.exception() != null
+                    && !thrown.contains(f.exception()) && thrown.contains(f.exception().getCause())) {
+                return "A Failure holds " + f.exception().getClass().getSimpleName() + " wrapping the task's "
+                        + "exception: hand back the task's own exception (a finished future's exceptionNow(), or "
+                        + "the wrapper's getCause()).";
+            }
+        }
+        return "Each task's outcome goes in its own place: read the futures in the order of the tasks once all are "
+                + "done, and turn none of them into a stop for the others.";
+    }
+
+    private static String outcome(Throwable thrown) {
+        return thrown == null ? "returned normally" : "threw " + thrown;
+    }
+
+    private static Duration since(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+}
