@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Timeout;
 @DisplayName("Bank")
 class BankTest {
 
-    private static final int ROUNDS = 20;
+    private static final Duration CONTENTION = Duration.ofMillis(200);
+    private static final int ROUNDS = 10;
     private static final int SPENDERS = 4;
-    private static final long OPENING = 100_000;
+    private static final long OPENING = 1_000_000;
 
     @Test
     @DisplayName("conserves money when 8 threads transfer at once")
@@ -28,16 +29,21 @@ class BankTest {
         long[] opening = {10_000, 10_000, 10_000, 10_000};
         for (int round = 1; round <= 3; round++) {
             Bank bank = new Bank(opening, Bank.Ledger.NONE);
+            // Every thread transfers until the same deadline, so all 8 are at it together for the whole window,
+            // however late the scheduler starts them.
+            long deadline = System.nanoTime() + CONTENTION.toNanos();
             runTogether(8, thread -> {
                 var random = ThreadLocalRandom.current();
-                for (int i = 0; i < 250_000; i++) {
-                    int from = random.nextInt(4), to = (from + 1 + random.nextInt(3)) % 4;
-                    bank.transfer(from, to, 1 + random.nextInt(20));
+                while (System.nanoTime() < deadline) {
+                    for (int i = 0; i < 1_000; i++) {
+                        int from = random.nextInt(4), to = (from + 1 + random.nextInt(3)) % 4;
+                        bank.transfer(from, to, 1 + random.nextInt(20));
+                    }
                 }
             });
             long total = LongStream.range(0, 4).map(a -> bank.balance((int) a)).sum();
             assertThat(total)
-                    .withFailMessage("after 2,000,000 transfers by 8 threads (round %d of 3) the bank holds %d, but it "
+                    .withFailMessage("after 8 threads made transfers for 0.2 s (round %d of 3) the bank holds %d, but it "
                             + "opened with 40,000: transfers that ran at the same time overwrote each other's updates "
                             + "(balance -= amount is read, subtract, write: two threads can read the same value). "
                             + "Hold both accounts' locks while you change them.", round, total)
@@ -49,8 +55,8 @@ class BankTest {
     @DisplayName("never lets a balance go below zero, even when several threads spend the same money")
     void neverOverdraws() throws Exception {
         for (int round = 1; round <= ROUNDS; round++) {
-            // Account 0 holds 100,000 and only pays out: 4 threads keep moving 7 out of it, each to an account of
-            // its own, until a transfer is refused. A correct bank refuses once less than 7 is left: 100,000 % 7 = 5.
+            // Account 0 holds 1,000,000 and only pays out: 4 threads keep moving 7 out of it, each to an account of
+            // its own, until a transfer is refused. A correct bank refuses once less than 7 is left: 1,000,000 % 7 = 1.
             Bank bank = new Bank(new long[] {OPENING, 0, 0, 0, 0}, Bank.Ledger.NONE);
             runTogether(SPENDERS, thread -> {
                 while (bank.transfer(0, thread + 1, 7)) {
@@ -60,8 +66,8 @@ class BankTest {
             long left = bank.balance(0);
             int r = round;
             assertThat(left)
-                    .withFailMessage(() -> "account 0 held 100,000 and " + SPENDERS + " threads kept moving 7 out of it "
-                            + "until a transfer was refused; it should end with 5, but holds " + left + " (round " + r
+                    .withFailMessage(() -> "account 0 held 1,000,000 and " + SPENDERS + " threads kept moving 7 out of it "
+                            + "until a transfer was refused; it should end with 1, but holds " + left + " (round " + r
                             + " of " + ROUNDS + "). A thread checked the balance, then waited for the lock while another "
                             + "spent the money. Check the balance and move the money under the same lock.")
                     .isEqualTo(OPENING % 7);
