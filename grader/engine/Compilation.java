@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -40,6 +42,7 @@ public final class Compilation {
         if (sources.isEmpty()) {
             return new Result(classes, List.of(course.show(submission.sourceDir()) + ": no .java file to grade here."));
         }
+        sources.addAll(providedFiles(course, submission, sources));
         sources.addAll(javaFiles(course.testsDir(submission.exercise())));
 
         var diagnostics = new DiagnosticCollector<JavaFileObject>();
@@ -65,11 +68,22 @@ public final class Compilation {
         Path file = Path.of(d.getSource().toUri());
         String where = course.show(file) + ":" + d.getLineNumber() + ": " + d.getMessage(Locale.ENGLISH)
                 + sourceLine(file, d.getLineNumber(), d.getColumnNumber());
-        if (!file.startsWith(submission.sourceDir())) {
+        if (file.startsWith(course.testsDir(submission.exercise()))) {
             // The student's file compiles, but the grader's tests no longer fit it: a name or signature changed.
             where += "\n  (the grader's tests call your code this way: keep the names and signatures of the stub)";
         }
         return where;
+    }
+
+    /**
+     * The files an exercise provides beside the one the student edits (helpers, exception types): a solution
+     * or a mutant folder holds only its own version of the edited file and compiles with the exercise's others.
+     */
+    private static List<Path> providedFiles(Course course, Submission submission, List<Path> own) throws IOException {
+        Set<String> ownNames = own.stream().map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        return javaFiles(course.exercisesDir().resolve(submission.exercise().dir())).stream()
+                .filter(p -> !ownNames.contains(p.getFileName().toString()))
+                .toList();
     }
 
     /** The offending line with a caret under the column, as javac prints it on the command line. */

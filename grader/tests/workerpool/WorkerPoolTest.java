@@ -182,8 +182,8 @@ class WorkerPoolTest {
                 .withFailMessage("job 1 (\"exit 7\") makes every worker that runs it exit with code 7, so its retry "
                         + "dies too and run must throw a JobFailedException, but it %s.",
                         thrown == null ? "returned normally" : "threw " + thrown)
-                .isInstanceOf(WorkerPool.JobFailedException.class);
-        var failed = (WorkerPool.JobFailedException) thrown;
+                .isInstanceOf(JobFailedException.class);
+        var failed = (JobFailedException) thrown;
         assertThat(List.of(failed.index(), failed.job(), failed.exitCode()))
                 .withFailMessage("the JobFailedException should name job 1, \"exit 7\", and exit code 7, but says "
                         + "job %d, \"%s\", exit code %d: pass the job's index, the job, and worker.exitCode() of the "
@@ -226,7 +226,7 @@ class WorkerPoolTest {
     void returnsEachWorkersAnswerAsWritten() throws Exception {
         var jobs = LongStream.range(0, 12).mapToObj(k -> "sum " + k * 100_000 + " " + (k + 1) * 100_000).toList();
         var expected = LongStream.range(0, 12)
-                .mapToObj(k -> Double.toString(WorkerPool.sumOfSquareRoots(k * 100_000, (k + 1) * 100_000))).toList();
+                .mapToObj(k -> Double.toString(Worker.sumOfSquareRoots(k * 100_000, (k + 1) * 100_000))).toList();
 
         var results = run(jobs, 2);
 
