@@ -67,9 +67,13 @@ class Grade implements Callable<Integer> {
                     + " mutant is rejected by the test it names, every lesson runs, every alias resolves.")
     int selftest(@Parameters(paramLabel = "EXERCISE", arity = "0..*",
             description = "Check only these exercises (no lessons, no catalog), e.g. while writing one.")
-                 List<String> only) throws Exception {
+                 List<String> only,
+                 @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+                         description = "Run each mutant's tests N times: a stress run proving each is rejected"
+                                 + " every time, not by luck (default: ${DEFAULT-VALUE}).")
+                 int repeat) throws Exception {
         Course course = Course.find(Path.of(""));
-        SelfTest selfTest = new SelfTest(course, System.out);
+        SelfTest selfTest = new SelfTest(course, System.out, repeat);
         boolean passed = only == null || only.isEmpty() ? selfTest.run()
                 : selfTest.run(only.stream().map(course::exercise).toList());
         return passed ? 0 : 1;

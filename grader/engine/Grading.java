@@ -29,23 +29,24 @@ public final class Grading {
 
         public boolean succeeded() { return failed() == 0; }
 
-        public boolean failedTest(String method) {
-            return tests.stream().anyMatch(t -> t.failed() && t.method().equals(method));
+        /** The named test's result in the given round, if it ran. */
+        public java.util.Optional<TestResult> test(String method, int round) {
+            return tests.stream().filter(t -> t.method().equals(method) && t.round() == round).findFirst();
         }
     }
 
     private Grading() {}
 
     public static Verdict grade(Course course, Submission submission) throws IOException, InterruptedException {
-        return grade(course, submission, List.of());
+        return grade(course, submission, Selection.EVERY_TEST);
     }
 
-    /** Runs only the named test methods (all of them if none is named). */
-    public static Verdict grade(Course course, Submission submission, List<String> onlyTests)
+    /** Runs only the selected tests, as many rounds as the selection says. */
+    public static Verdict grade(Course course, Submission submission, Selection selection)
             throws IOException, InterruptedException {
         Path work = course.workDir().resolve(submission.label());
         Path classes = work.resolve("classes");
-        TestJvm jvm = TestJvm.start(course, submission, classes, work, onlyTests);
+        TestJvm jvm = TestJvm.start(course, submission, classes, work, selection);
         Compilation.Result compiled;
         try {
             compiled = Compilation.compile(course, submission, classes);

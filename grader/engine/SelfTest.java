@@ -29,15 +29,20 @@ public final class SelfTest {
     private static final String STUB_BODY = "throw new UnsupportedOperationException(\"TODO\")";
     private static final long LESSON_LIMIT_SECONDS = 180;
 
+    private static final int ROUNDS_PER_JVM = 10;
+
     private final Course course;
     private final PrintStream out;
+    private final int rounds;
     private int passed;
     private int failed;
     private int skipped;
 
-    public SelfTest(Course course, PrintStream out) {
+    /** @param rounds how many times each mutant's tests run: 1, or more for a stress run */
+    public SelfTest(Course course, PrintStream out, int rounds) {
         this.course = course;
         this.out = out;
+        this.rounds = rounds;
     }
 
     /** The whole self-test: what CI runs. */
@@ -107,26 +112,47 @@ public final class SelfTest {
             check(what, false, List.of("its header names no test: add a '// Rejected by: testMethod' line"));
             return;
         }
-        // Only the tests it names need to run to prove they reject it.
-        Grading.Verdict verdict = Grading.grade(course, mutant.submission(), mutant.rejectedBy());
-        List<String> why = new ArrayList<>(verdict.compileErrors());
+        // Only the tests it names need to run to prove they reject it; a stress run repeats them, a few rounds per
+        // JVM so that what a round leaks (threads, processes) stays bounded and each JVM warms up afresh.
+        long start = System.nanoTime();
+        int rejected = 0;
+        List<String> why = new ArrayList<>();
         List<String> skippedBecause = new ArrayList<>();
-        for (String method : mutant.rejectedBy()) {
-            if (verdict.failedTest(method)) continue;
-            var test = verdict.tests().stream().filter(t -> t.method().equals(method)).findFirst();
-            if (test.isEmpty()) {
-                why.add(method + " did not fail (no test has that name)");
-            } else if (test.get().status() == TestResult.Status.SKIPPED) {
-                // A speed-up check skips on one core or a busy machine: then nothing is proven either way.
-                skippedBecause.add(method + " was skipped: " + test.get().message());
-            } else {
-                why.add(method + " did not fail");
+        for (int done = 0; done < rounds; done += ROUNDS_PER_JVM) {
+            int chunk = Math.min(ROUNDS_PER_JVM, rounds - done);
+            Grading.Verdict verdict = Grading.grade(course, mutant.submission(),
+                    Selection.methods(mutant.rejectedBy()).inRounds(chunk));
+            why.addAll(verdict.compileErrors());
+            for (int round = 1; round <= chunk; round++) {
+                List<String> escaped = new ArrayList<>();
+                List<String> skippedTests = new ArrayList<>();
+                for (String method : mutant.rejectedBy()) {
+                    var test = verdict.test(method, round);
+                    if (test.isEmpty()) {
+                        escaped.add(method + " did not run" + (verdict.crash() == null ? " (no test has that name)"
+                                : ": " + verdict.crash()));
+                    } else if (test.get().status() == TestResult.Status.SKIPPED) {
+                        // A speed-up check skips on one core or a busy machine: then nothing is proven either way.
+                        skippedTests.add(method + " was skipped: " + test.get().message());
+                    } else if (!test.get().failed()) {
+                        escaped.add(method + " did not fail");
+                    }
+                }
+                String prefix = rounds == 1 ? "" : "round " + (done + round) + ": ";
+                if (!escaped.isEmpty()) escaped.forEach(e -> why.add(prefix + e));
+                else if (!skippedTests.isEmpty()) skippedTests.forEach(e -> skippedBecause.add(prefix + e));
+                else rejected++;
             }
         }
-        if (why.isEmpty() && !skippedBecause.isEmpty()) {
-            skip(what, String.join("; ", skippedBecause));
+        if (rounds > 1) {
+            what += String.format(" in %d of %d rounds%s (%.0f s)", rejected, rounds - skippedBecause.size(),
+                    skippedBecause.isEmpty() ? "" : ", " + skippedBecause.size() + " skipped",
+                    (System.nanoTime() - start) / 1e9);
+        }
+        if (why.isEmpty() && rejected == 0) {
+            skip(what, String.join("; ", skippedBecause.stream().distinct().limit(3).toList()));
         } else {
-            check(what, why.isEmpty(), why);
+            check(what, why.isEmpty(), why.stream().distinct().limit(10).toList());
         }
     }
 

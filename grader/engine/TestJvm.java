@@ -43,7 +43,7 @@ public final class TestJvm {
      * Starts the test JVM before the submission is compiled: on two cores, the JVM boots and loads JUnit
      * while javac works, and then waits on its standard input for the word to run.
      */
-    public static TestJvm start(Course course, Submission submission, Path classes, Path workDir, List<String> onlyTests)
+    public static TestJvm start(Course course, Submission submission, Path classes, Path workDir, Selection selection)
             throws IOException {
         Files.createDirectories(workDir);
         Path results = workDir.resolve("results.jsonl");
@@ -68,7 +68,7 @@ public final class TestJvm {
         }
         command.addAll(List.of(TestJvmMain.class.getName(),
                 results.toString(), classes.toString(), exercise.dir(), String.valueOf(exercise.timeoutSeconds()),
-                String.join(",", onlyTests)));
+                String.join(",", selection.methods()), selection.tags(), String.valueOf(selection.rounds())));
         Process jvm = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())

@@ -9,6 +9,7 @@ import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.PostDiscoveryFilter;
+import org.junit.platform.launcher.TagFilter;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
@@ -41,7 +42,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
  * Stage 3, inside the test JVM the grader starts for one exercise: runs the JUnit Platform on the
  * compiled classes and writes one JSON line per test to the results file as each test ends, so that
  * what finished survives a crash. Arguments: results file, classes folder, student package, timeout in seconds,
- * and the test methods to run, comma-separated (empty: all).
+ * the test methods to run, comma-separated (empty: all), a JUnit tag expression (empty: any), and rounds.
  */
 public final class TestJvmMain {
 
@@ -57,7 +58,9 @@ public final class TestJvmMain {
         Path classes = Path.of(args[1]);
         String studentPackage = args[2];
         String timeoutSeconds = args[3];
-        Set<String> onlyTests = args.length > 4 && !args[4].isEmpty() ? Set.of(args[4].split(",")) : Set.of();
+        Set<String> onlyTests = args[4].isEmpty() ? Set.of() : Set.of(args[4].split(","));
+        String tags = args[5];
+        int rounds = Integer.parseInt(args[6]);
 
         // Load what every test run needs while the grader compiles, then wait for its word.
         Launcher launcher = LauncherFactory.create();
@@ -83,11 +86,15 @@ public final class TestJvmMain {
                 // mode the timeout would wait for it forever. A separate thread lets the test fail and go on.
                 .configurationParameter("junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD")
                 .configurationParameter("junit.jupiter.testmethod.order.default",
-                        "org.junit.jupiter.api.MethodOrderer$OrderAnnotation")
-                .build();
+                        "org.junit.jupiter.api.MethodOrderer$OrderAnnotation");
+        if (!tags.isEmpty()) {
+            request.filters(TagFilter.includeTags(tags));
+        }
         try (BufferedWriter out = Files.newBufferedWriter(results)) {
-            launcher.execute(request, new ResultWriter(out, new HangDiagnosis(studentPackage),
-                    Long.parseLong(timeoutSeconds)));
+            var hangs = new HangDiagnosis(studentPackage);
+            for (int round = 1; round <= rounds; round++) {
+                launcher.execute(request.build(), new ResultWriter(out, hangs, Long.parseLong(timeoutSeconds), round));
+            }
             out.write(DONE);
             out.newLine();
         }
@@ -107,14 +114,18 @@ public final class TestJvmMain {
         private final BufferedWriter out;
         private final HangDiagnosis hangs;
         private final long timeoutSeconds;
+        private final int round;
         private final Gson gson = new Gson();
         // Tests publish from their own threads (SEPARATE_THREAD timeouts), so both levels are thread-safe.
         private final Map<String, List<String>> published = new ConcurrentHashMap<>();
 
-        ResultWriter(BufferedWriter out, HangDiagnosis hangs, long timeoutSeconds) {
+        private Thread watchdog;
+
+        ResultWriter(BufferedWriter out, HangDiagnosis hangs, long timeoutSeconds, int round) {
             this.out = out;
             this.hangs = hangs;
             this.timeoutSeconds = timeoutSeconds;
+            this.round = round;
         }
 
         /**
@@ -125,7 +136,7 @@ public final class TestJvmMain {
         public void testPlanExecutionStarted(TestPlan plan) {
             long tests = Math.max(1, plan.countTestIdentifiers(TestIdentifier::isTest));
             Duration budget = Duration.ofSeconds(10 + tests * (timeoutSeconds + 2));
-            Thread.ofPlatform().daemon().name("grader-watchdog").start(() -> {
+            watchdog = Thread.ofPlatform().daemon().name("grader-watchdog").start(() -> {
                 try {
                     Thread.sleep(budget);
                 } catch (InterruptedException e) {
@@ -136,6 +147,11 @@ public final class TestJvmMain {
                         hangs.describe());
                 Runtime.getRuntime().halt(1);
             });
+        }
+
+        @Override
+        public void testPlanExecutionFinished(TestPlan plan) {
+            watchdog.interrupt();
         }
 
         @Override
@@ -181,7 +197,7 @@ public final class TestJvmMain {
                                         String message, List<String> details) {
             try {
                 out.write(gson.toJson(new TestResult(method, displayName, status,
-                        message == null ? "" : message, details)));
+                        message == null ? "" : message, details, round)));
                 out.newLine();
                 out.flush();
             } catch (IOException e) {

@@ -9,8 +9,10 @@ import java.util.List;
  * @param method      the test method's name; mutants name the method that must reject them
  * @param message     why it failed or was skipped, in the test's own words; empty when it passed
  * @param details     measurements the test published, and a hang diagnosis after a timeout
+ * @param round       which round of a repeated run it belongs to, from 1
  */
-public record TestResult(String method, String displayName, Status status, String message, List<String> details) {
+public record TestResult(String method, String displayName, Status status, String message, List<String> details,
+                         int round) {
 
     public enum Status { PASSED, FAILED, SKIPPED }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import check.Kernels;
 import check.LiveThreads;
 import check.SpeedUp;
+import check.SpeedUpTest;
 import check.Timeline;
 import java.time.Duration;
 import java.util.List;
@@ -97,7 +98,7 @@ class ParallelMapTest {
                 .cause().isSameAs(failure);
     }
 
-    @Test
+    @SpeedUpTest
     @DisplayName("parallelMap computes CPU-bound work faster than one thread, as far as your cores allow")
     void speedsUpCpuBoundWork(TestReporter reporter) {
         int cores = Runtime.getRuntime().availableProcessors();

@@ -10,6 +10,7 @@ import check.Latency;
 import check.LiveThreads;
 import check.LocalServer;
 import check.SpeedUp;
+import check.SpeedUpTest;
 import check.Timeline;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -250,7 +251,7 @@ class PipelineTest {
                 .isEmpty();
     }
 
-    @Test
+    @SpeedUpTest
     @DisplayName("hashes faster than one thread, as far as your cores allow")
     void hashesFasterThanOneThread(TestReporter reporter) throws Exception {
         // 4 documents per core, 16 KiB each, that download at once and take about 20 ms each to hash.

@@ -2,6 +2,7 @@
 // Rejected by: downloadsEveryDocumentAtTheSameTime
 // Rejected by: takesAboutTheLongestDownloadNotTheSum
 // Rejected by: startsVirtualThreadsForTheDownloads
+// Rejected by: hashesFasterThanOneThread
 package pipeline;
 
 import java.io.IOException;

@@ -1,6 +1,7 @@
 // Mutant: Starts a single worker and bridge whatever `workers` says: right answers, but one job at a time.
 // Rejected by: runsWorkersJobsAtOnceEachInAProcessOfItsOwn
 // Rejected by: handsTheNextJobToWhicheverWorkerIsFree
+// Rejected by: computesCpuBoundJobsFasterOnSeveralWorkers
 package workerpool;
 
 import java.io.IOException;
