@@ -11,19 +11,31 @@ import java.util.List;
  * The course as {@code grader/course.json} describes it: the exercises in the order a student does them.
  * The grader finds the course by walking up from the working directory, so it runs from any subfolder.
  */
-public record Course(Path root, List<Exercise> exercises) {
+public record Course(Path root, Settings settings, List<Exercise> exercises) {
 
     private static final String COURSE_FILE = "grader/course.json";
 
+    /**
+     * What an instructor sets for the whole course in course.json's "grading" object.
+     *
+     * @param points            each exercise's points unless the exercise sets its own
+     * @param visibility        when students see test results on Gradescope: visible, after_due_date,
+     *                          after_published or hidden; an exercise may set its own
+     * @param speedUpEfficiency the share of Amdahl's speed-up (95 % parallel work) a speed-up test requires
+     */
+    public record Settings(double points, String visibility, double speedUpEfficiency) {}
+
     /** The part of course.json the grader reads; the file may carry more. */
-    private record CourseFile(List<Exercise> exercises) {}
+    private record CourseFile(Settings grading, List<Exercise> exercises) {}
 
     public static Course find(Path start) throws IOException {
         for (Path dir = start.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
             Path file = dir.resolve(COURSE_FILE);
             if (Files.isRegularFile(file)) {
                 CourseFile parsed = new Gson().fromJson(Files.readString(file), CourseFile.class);
-                return new Course(dir, List.copyOf(parsed.exercises()));
+                Settings settings = parsed.grading();
+                List<Exercise> exercises = parsed.exercises().stream().map(e -> e.withDefaults(settings)).toList();
+                return new Course(dir, settings, exercises);
             }
         }
         throw new IOException("No " + COURSE_FILE + " above " + start.toAbsolutePath()

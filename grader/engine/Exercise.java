@@ -13,9 +13,17 @@ import java.util.List;
  * @param jvmOptions     for the JVM that runs its tests. {@code -XX:TieredStopAtLevel=1} (C1 only) starts them
  *                       0.4 s sooner; use it only where no outcome depends on C2's optimisations (a missing
  *                       volatile shows only under C2) and no test times CPU work in absolute terms
+ * @param points         what the exercise is worth, shared equally by its tests; course.json's default if unset
+ * @param visibility     when Gradescope shows its results to the student; course.json's default if unset
  */
 public record Exercise(String id, String dir, String file, String lesson, String title,
-                       int timeoutSeconds, List<String> hints, List<String> jvmOptions) {
+                       int timeoutSeconds, List<String> hints, List<String> jvmOptions,
+                       Double points, String visibility) {
+
+    Exercise withDefaults(Course.Settings settings) {
+        return new Exercise(id, dir, file, lesson, title, timeoutSeconds, hints, jvmOptions,
+                points == null ? settings.points() : points, visibility == null ? settings.visibility() : visibility);
+    }
 
     /** course.json may leave out the JVM options. */
     @Override

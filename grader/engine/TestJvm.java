@@ -1,5 +1,6 @@
 package engine;
 
+import check.SpeedUp;
 import com.google.gson.Gson;
 
 import java.io.File;
@@ -58,6 +59,7 @@ public final class TestJvm {
                 // ArchUnit would otherwise import every JDK class a submission touches, half a second a run;
                 // so rules name packages and classes (java.util.stream) rather than walk JDK class hierarchies.
                 "-Darchunit.resolveMissingDependenciesFromClassPath=false",
+                "-D" + SpeedUp.EFFICIENCY_PROPERTY + "=" + course.settings().speedUpEfficiency(),
                 "-classpath", classpath));
         command.addAll(exercise.jvmOptions());
         if (onlyJars(classpath)) {
