@@ -23,9 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 public final class SpeedUp {
 
     static final double PARALLEL_FRACTION = 0.95;
+    public static final String EFFICIENCY_PROPERTY = "grader.speedUpEfficiency";
     /** The share of Amdahl's speed-up required; an instructor sets it in course.json ("speedUpEfficiency"). */
     static final double EFFICIENCY = Double.parseDouble(System.getProperty(EFFICIENCY_PROPERTY, "0.5"));
-    public static final String EFFICIENCY_PROPERTY = "grader.speedUpEfficiency";
     private static final int PAIRS = 5;
     private static final int ATTEMPTS = 3;
 
