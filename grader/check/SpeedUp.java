@@ -108,15 +108,21 @@ public final class SpeedUp {
         return new Measurement(median(ratios), threshold(p), p, cores, reference);
     }
 
-    /** What this machine gives right now: the same square-root sum on 1 thread and on p threads. */
+    /**
+     * What this machine gives right now: the same square-root sum on 1 thread and on p threads. Both are run
+     * a few times first: in a fresh JVM the first runs are interpreted or half-compiled, and a reference taken
+     * then says "busy" on an idle machine.
+     */
     static double referenceSpeedUp(int p) {
-        long work = 4_000_000L * p;
+        long work = 8_000_000L * p;
         Runnable one = () -> Kernels.sink = Kernels.sumOfSquareRoots(0, work);
         Runnable many = () -> Kernels.sink = Kernels.onThreads(p, work, Kernels::sumOfSquareRoots);
-        one.run();
-        many.run();
+        for (int warmUp = 0; warmUp < 3; warmUp++) {
+            one.run();
+            many.run();
+        }
         List<Double> ratios = new ArrayList<>();
-        for (int pair = 0; pair < 3; pair++) {
+        for (int pair = 0; pair < PAIRS; pair++) {
             ratios.add((double) time(one) / time(many));
         }
         return median(ratios);
