@@ -3,12 +3,19 @@ package bank;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import check.Latency;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -54,6 +61,22 @@ class BankTest {
     @Test
     @DisplayName("never lets a balance go below zero, even when several threads spend the same money")
     void neverOverdraws() throws Exception {
+        // First, forced: account 4 holds 7 and two transfers of 7 out of it wait, one behind a transfer that holds
+        // account 0, the other behind one that holds account 1. A bank that checks the balance before it takes
+        // the locks lets both pass the check while they wait, and both spend: every time, not by chance.
+        for (int round = 1; round <= ROUNDS; round++) {
+            var spent = spendTheSameMoneyTwice();
+            int r = round;
+            assertThat(spent.left())
+                    .withFailMessage(() -> "account 4 held 7; two threads each transferred 7 out of it while they "
+                            + "waited for accounts 0 and 1 that other transfers held; " + spent.succeeded()
+                            + " of the 2 transfers went through and account 4 now holds " + spent.left()
+                            + " (forced round " + r + " of " + ROUNDS + "). Both checked the balance before they had "
+                            + "the locks, saw 7, and spent it. Check the balance and move the money under the same lock.")
+                    .isEqualTo(0);
+            assertThat(spent.succeeded()).as("transfers of 7 out of an account holding 7 that went through").isEqualTo(1);
+        }
+        // Then, by chance, many times over: 4 threads spend from one account until it refuses.
         for (int round = 1; round <= ROUNDS; round++) {
             // Account 0 holds 1,000,000 and only pays out: 4 threads keep moving 7 out of it, each to an account of
             // its own, until a transfer is refused. A correct bank refuses once less than 7 is left: 1,000,000 % 7 = 1.
@@ -137,6 +160,70 @@ class BankTest {
         void run(int thread) throws Exception;
     }
 
+    /// How two transfers of 7 out of an account holding 7 ended: how many went through, and what is left.
+    record Spent(int succeeded, long left) {}
+
+    /// Accounts 0 and 1 are held by two transfers stuck in the ledger (or, in a bank with one lock for all, one
+    /// is stuck there and the other waits for it); meanwhile `spender-0` moves 7 from account 4 to 0 and
+    /// `spender-1` from 4 to 1, so each must wait for a held account. Once both wait, the ledger lets the holders
+    /// finish and the spenders go on.
+    private static Spent spendTheSameMoneyTwice() throws Exception {
+        var release = new CountDownLatch(1);
+        Bank bank = new Bank(new long[] {1, 1, 0, 0, 7}, (from, to, amount) -> {
+            if (from != 4) release.await();
+        });
+        var holders = List.of(Thread.ofPlatform().daemon().name("holder-0").start(() -> transferQuietly(bank, 0, 2, 1)),
+                Thread.ofPlatform().daemon().name("holder-1").start(() -> transferQuietly(bank, 1, 3, 1)));
+        for (Thread holder : holders) {
+            awaitWaiting(holder);
+        }
+        var succeeded = new AtomicInteger();
+        var spenders = List.of(0, 1).stream().map(to -> Thread.ofPlatform().daemon().name("spender-" + to).start(() -> {
+            if (transferQuietly(bank, 4, to, 7)) succeeded.incrementAndGet();
+        })).toList();
+        for (Thread spender : spenders) {
+            awaitWaiting(spender);
+        }
+        release.countDown();
+        for (Thread thread : holders) thread.join();
+        for (Thread thread : spenders) thread.join();
+        return new Spent(succeeded.get(), bank.balance(4));
+    }
+
+    /// Waits until `thread` blocks or waits (for a lock, most likely), or 2 s have passed.
+    private static void awaitWaiting(Thread thread) throws InterruptedException {
+        long giveUp = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (EnumSet.of(Thread.State.NEW, Thread.State.RUNNABLE).contains(thread.getState())
+                && System.nanoTime() < giveUp) {
+            Thread.sleep(1);
+        }
+    }
+
+    /// Joins the threads; if some of them deadlock, stops at once rather than at the test's timeout. The
+    /// TimeoutException makes the grader explain the hang: which thread holds which lock and waits for which.
+    private static void joinOrStopAtDeadlock(List<Thread> threads) throws InterruptedException, TimeoutException {
+        long start = System.nanoTime();
+        var ids = threads.stream().map(Thread::threadId).collect(Collectors.toSet());
+        for (Thread thread : threads) {
+            while (!thread.join(Duration.ofMillis(50))) {
+                long[] deadlocked = ManagementFactory.getThreadMXBean().findDeadlockedThreads();
+                if (deadlocked != null && Arrays.stream(deadlocked).anyMatch(ids::contains)) {
+                    throw new TimeoutException("the transfer threads deadlocked %s in: each holds an account another one waits for, so none can ever go on"
+                            .formatted(Latency.seconds(Duration.ofNanos(System.nanoTime() - start))));
+                }
+            }
+        }
+    }
+
+    private static boolean transferQuietly(Bank bank, int from, int to, long amount) {
+        try {
+            return bank.transfer(from, to, amount);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /// Runs `work` on `threads` platform threads released together by a barrier, and joins them all.
     private static void runTogether(int threads, Work work) throws Exception {
         var start = new CyclicBarrier(threads);
@@ -155,7 +242,7 @@ class BankTest {
                 }
             }));
         }
-        for (Thread thread : running) thread.join();
+        joinOrStopAtDeadlock(running);
         synchronized (failures) {
             if (!failures.isEmpty()) throw new AssertionError("a transfer thread failed: " + failures.getFirst(),
                     failures.getFirst());
