@@ -7,14 +7,20 @@
 //DEPS com.tngtech.archunit:archunit:1.5.0
 //DEPS com.google.code.gson:gson:2.15.0
 //DEPS org.slf4j:slf4j-nop:2.0.17
-//SOURCES engine/*.java check/*.java
+//SOURCES engine/*.java check/*.java commands/*.java
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1
 //CDS
 //RUNTIME_OPTIONS -Xlog:cds=off,cds+dynamic=off
 
+import commands.HintCommand;
+import commands.ListCommand;
+import commands.Overview;
+import commands.ResetCommand;
+import commands.WatchCommand;
 import engine.Course;
 import engine.Exercise;
 import engine.Grading;
+import engine.Progress;
 import engine.Report;
 import engine.SelfTest;
 import engine.Submission;
@@ -27,10 +33,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** The grader's command line: {@code ./jbang grade ex01}, {@code --solutions}, {@code --all}, {@code selftest}. */
+/**
+ * The grader's command line: {@code ./jbang grade} (your progress), {@code ./jbang grade ex01}, {@code --solutions},
+ * {@code --all}, {@code watch}, {@code hint}, {@code reset}, {@code list}, {@code selftest}.
+ */
 @Command(name = "grade", mixinStandardHelpOptions = true, sortOptions = false,
+        subcommands = {WatchCommand.class, HintCommand.class, ResetCommand.class, ListCommand.class},
         description = "Grades your exercises with the course's own tests: correctness, ordering, speed-up on your cores.",
-        footer = {"", "Examples:", "  ./jbang grade ex01              grade exercises/ (your work)",
+        footer = {"", "Examples:", "  ./jbang grade                   your progress and what to do next",
+                "  ./jbang grade ex01              grade exercises/ (your work)",
+                "  ./jbang grade watch             grade the exercise you are on at every save",
+                "  ./jbang grade hint ex01         the next hint for ex01",
+                "  ./jbang grade reset ex01        start ex01 over from the untouched stub",
                 "  ./jbang grade --all             grade every exercise",
                 "  ./jbang grade --solutions ex01  grade the reference solution",
                 "  ./jbang grade selftest          prove the grader has teeth (what CI runs)"})
@@ -50,15 +64,23 @@ class Grade implements Callable<Integer> {
         Course course = Course.find(Path.of(""));
         List<Exercise> chosen = all ? course.exercises() : ids.stream().map(course::exercise).toList();
         if (chosen.isEmpty()) {
-            new CommandLine(this).usage(System.out);
-            return 2;
+            Overview.print(System.out, course);
+            return 0;
         }
         Report report = new Report(System.out, course);
+        Progress progress = solutions ? null : Progress.load(course, System.err);
+        Exercise firstFailing = null;
         for (Exercise exercise : chosen) {
-            report.print(Grading.grade(course, solutions
-                    ? Submission.solution(course, exercise) : Submission.student(course, exercise)));
+            Grading.Verdict verdict = Grading.grade(course, solutions
+                    ? Submission.solution(course, exercise) : Submission.student(course, exercise));
+            report.print(verdict);
+            if (progress != null) progress.record(verdict);
+            if (firstFailing == null && !verdict.succeeded()) firstFailing = exercise;
         }
         report.printTotal();
+        if (progress != null && firstFailing != null) {
+            System.out.println("Stuck? ./jbang grade hint " + firstFailing.id() + " shows a hint.");
+        }
         return report.allPassed() ? 0 : 1;
     }
 

@@ -9,7 +9,9 @@ import java.nio.charset.Charset;
  */
 public final class Terminal {
 
-    public static final boolean COLOUR = isTerminal() && System.getenv("NO_COLOR") == null;
+    /** Whether standard output is a terminal, not a pipe or a file. */
+    public static final boolean TERMINAL = isTerminal();
+    public static final boolean COLOUR = TERMINAL && System.getenv("NO_COLOR") == null;
     private static final boolean UNICODE = Charset.forName(
             System.getProperty("stdout.encoding", Charset.defaultCharset().name())).newEncoder().canEncode("✔✘");
 
