@@ -26,7 +26,6 @@ import static engine.Terminal.*;
  */
 public final class SelfTest {
 
-    private static final String STUB_BODY = "throw new UnsupportedOperationException(\"TODO\")";
     private static final long LESSON_LIMIT_SECONDS = 180;
 
     private static final int ROUNDS_PER_JVM = 10;
@@ -95,7 +94,7 @@ public final class SelfTest {
 
     private void checkStub(Exercise exercise) throws IOException, InterruptedException {
         Submission stub = Submission.student(course, exercise);
-        if (!Files.readString(stub.editedFile()).contains(STUB_BODY)) {
+        if (!Files.readString(stub.editedFile()).contains(Progress.STUB_BODY)) {
             skip("the untouched stub fails", course.show(stub.editedFile())
                     + " has been edited; the self-test checks untouched stubs (run it on a fresh clone)");
             return;
