@@ -33,6 +33,20 @@ class BankTest {
     @Test
     @DisplayName("conserves money when 8 threads transfer at once")
     void conservesMoneyUnderContention() throws Exception {
+        // First, forced: a transfer 0→1 stays in the ledger, holding both its accounts, while a transfer 1→2
+        // starts. A bank that holds its accounts waits there; one without locks runs right through account 1,
+        // which is how two updates of one balance come to overwrite each other. Every time, not by chance.
+        for (int round = 1; round <= ROUNDS; round++) {
+            int r = round;
+            assertThat(secondTransferRunsThroughAHeldAccount())
+                    .withFailMessage(() -> "while a transfer 0→1 was being recorded (so it should have held accounts 0 "
+                            + "and 1), a transfer 1→2 went right through account 1 and was recorded too (forced round "
+                            + r + " of " + ROUNDS + "). Two threads changing one balance at once overwrite each other's "
+                            + "updates (balance -= amount is read, subtract, write). Hold both accounts' locks while "
+                            + "you change them and record the transfer.")
+                    .isFalse();
+        }
+        // Then, by chance, many times over.
         long[] opening = {10_000, 10_000, 10_000, 10_000};
         for (int round = 1; round <= 3; round++) {
             Bank bank = new Bank(opening, Bank.Ledger.NONE);
@@ -160,6 +174,33 @@ class BankTest {
         void run(int thread) throws Exception;
     }
 
+    /// A transfer 0→1 is held in the ledger; then a transfer 1→2 starts. Returns whether the second reached the
+    /// ledger while the first was still in it, rather than waiting for account 1.
+    private static boolean secondTransferRunsThroughAHeldAccount() throws Exception {
+        var firstRecording = new CountDownLatch(1);
+        var secondRecorded = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        Bank bank = new Bank(new long[] {10, 10, 10}, (from, to, amount) -> {
+            if (from == 0) {
+                firstRecording.countDown();
+                release.await();
+            } else {
+                secondRecorded.countDown();
+            }
+        });
+        Thread first = Thread.ofPlatform().daemon().name("transfer-0-to-1").start(() -> transferQuietly(bank, 0, 1, 1));
+        assertThat(firstRecording.await(5, TimeUnit.SECONDS))
+                .withFailMessage("a transfer of 1 out of account 0, which held 10, never called ledger.record: record "
+                        + "every transfer that happens, while you hold its accounts").isTrue();
+        Thread second = Thread.ofPlatform().daemon().name("transfer-1-to-2").start(() -> transferQuietly(bank, 1, 2, 1));
+        awaitWaiting(second);
+        boolean ranThrough = secondRecorded.getCount() == 0;
+        release.countDown();
+        first.join();
+        second.join();
+        return ranThrough;
+    }
+
     /// How two transfers of 7 out of an account holding 7 ended: how many went through, and what is left.
     record Spent(int succeeded, long left) {}
 
@@ -190,7 +231,7 @@ class BankTest {
         return new Spent(succeeded.get(), bank.balance(4));
     }
 
-    /// Waits until `thread` blocks or waits (for a lock, most likely), or 2 s have passed.
+    /// Waits until `thread` blocks or waits (for a lock, most likely) or ends, or 2 s have passed.
     private static void awaitWaiting(Thread thread) throws InterruptedException {
         long giveUp = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         while (EnumSet.of(Thread.State.NEW, Thread.State.RUNNABLE).contains(thread.getState())

@@ -96,6 +96,12 @@ class WorkersTest {
 
         var results = Workers.runAll(workers);
 
+        // A worker that had not even started yet counts too: under load the scheduler may not have run it.
+        var unfinished = timeline.notEndedBy(System.nanoTime());
+        assertThat(unfinished)
+                .withFailMessage("when runAll returned, workers %s had not finished (results: %s). join() every thread "
+                        + "you started before you return. Timeline:%s", unfinished, results, timeline)
+                .isEmpty();
         var stillAlive = timeline.threads().stream().filter(Thread::isAlive).map(Thread::getName).toList();
         assertThat(stillAlive)
                 .withFailMessage("when runAll returned, these threads were still alive: %s (results: %s). "
