@@ -21,6 +21,7 @@ import java.util.Optional;
  * What the zip's run_autograder runs for one Gradescope submission: puts the student's files in place, grades
  * each submitted exercise in its own JVM, and turns the verdicts into results.json: one entry per test, each
  * worth its share of the exercise's points ({@link Score}), and one entry for what could not be graded.
+ * One instance grades one submission.
  */
 public final class Autograder {
 
