@@ -7,11 +7,15 @@
 //DEPS com.tngtech.archunit:archunit:1.5.0
 //DEPS com.google.code.gson:gson:2.15.0
 //DEPS org.slf4j:slf4j-nop:2.0.17
-//SOURCES engine/*.java check/*.java commands/*.java
+//DEPS org.apache.commons:commons-compress:1.28.0
+//SOURCES engine/*.java check/*.java
+//SOURCES commands/*.java engine/gradescope/*.java engine/classroom/*.java
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1
 //CDS
 //RUNTIME_OPTIONS -Xlog:cds=off,cds+dynamic=off
 
+import commands.ClassroomCommand;
+import commands.GradescopeCommand;
 import commands.HintCommand;
 import commands.ListCommand;
 import commands.Overview;
@@ -38,7 +42,8 @@ import java.util.concurrent.Callable;
  * {@code --all}, {@code watch}, {@code hint}, {@code reset}, {@code list}, {@code selftest}.
  */
 @Command(name = "grade", mixinStandardHelpOptions = true, sortOptions = false,
-        subcommands = {WatchCommand.class, HintCommand.class, ResetCommand.class, ListCommand.class},
+        subcommands = {WatchCommand.class, HintCommand.class, ResetCommand.class, ListCommand.class,
+                GradescopeCommand.class, ClassroomCommand.class},
         description = "Grades your exercises with the course's own tests: correctness, ordering, speed-up on your cores.",
         footer = {"", "Examples:", "  ./jbang grade                   your progress and what to do next",
                 "  ./jbang grade ex01              grade exercises/ (your work)",

@@ -25,7 +25,7 @@ public final class TestJvm {
      * Per-test timeouts and the test JVM's own watchdog end every run long before this; it is there for
      * what they cannot see, such as a test class whose loading never returns.
      */
-    private static final Duration BACKSTOP = Duration.ofMinutes(10);
+    public static final Duration BACKSTOP = Duration.ofMinutes(10);
 
     /** What came back: a verdict per test that finished, and why the JVM ended early if it did. */
     public record Run(List<TestResult> tests, String crash, Path output) {}
