@@ -4,6 +4,7 @@ import check.Kernels;
 import check.SpeedUp;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
+import engine.classroom.Workflow;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -210,6 +211,10 @@ public final class SelfTest {
         for (Exercise exercise : course.exercises()) {
             check("exercise " + exercise.id() + " has its alias", aliases.has(exercise.id()), List.of());
         }
+        Path workflow = course.root().resolve("instructors/github-classroom/classroom.yml");
+        check("instructors/github-classroom/classroom.yml is what ./jbang grade classroom writes from course.json",
+                Files.isRegularFile(workflow) && Files.readString(workflow).equals(Workflow.of(course.exercises())),
+                List.of("run: ./jbang grade classroom --out " + course.show(workflow)));
         // JBang runs a file before an alias of the same name, from whatever folder the student is in.
         Set<String> shadowing;
         try (Stream<Path> tree = Files.walk(course.root())) {
