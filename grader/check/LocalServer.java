@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /// A web server on 127.0.0.1 for tests of HTTP clients: no request ever leaves the machine.
 ///
@@ -39,7 +41,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /// }
 /// ```
 /// Thread-safe. Close it to stop listening and to interrupt any request still waiting out its delay.
-public final class LocalServer implements AutoCloseable {
+public final class LocalServer implements AutoCloseable, Recording {
+
+    /// What the pictures call the requests.
+    private static final String NOUN = "requests";
 
     /// One request: its path, the status it was given, when its handler started and ended
     /// (System.nanoTime() values), and whether it was answered (false: interrupted by close()).
@@ -174,16 +179,26 @@ public final class LocalServer implements AutoCloseable {
         }
     }
 
-    /// One line per finished request, in ms since the first start, e.g. `  +0 ms → +201 ms  /page/3 200`.
+    /// One row per path, a bar for each finished request, its status at the end of the row (TimelinePicture).
+    public List<TimelinePicture.Row> rows() {
+        var rows = new LinkedHashMap<String, List<Request>>();
+        finished().stream().sorted(Comparator.comparingLong(Request::startNanos))
+                .forEach(r -> rows.computeIfAbsent(r.path(), path -> new ArrayList<>()).add(r));
+        return rows.entrySet().stream().map(row -> new TimelinePicture.Row(row.getKey(),
+                row.getValue().stream().map(r -> new TimelinePicture.Bar(r.startNanos(), r.endNanos())).toList(),
+                row.getValue().stream().map(r -> r.answered() ? "answered " + r.status() : "not answered")
+                        .distinct().collect(Collectors.joining(", ")))).toList();
+    }
+
+    /// The finished requests between two System.nanoTime() values, as a picture that starts with a line break.
+    @Override
+    public String picture(long fromNanos, long toNanos) {
+        return TimelinePicture.draw(rows(), fromNanos, toNanos, NOUN);
+    }
+
+    /// Every finished request, as a picture that starts with a line break.
     public String describe() {
-        var requests = finished();
-        if (requests.isEmpty()) return "(no request finished)";
-        long t0 = requests.stream().mapToLong(Request::startNanos).min().orElseThrow();
-        var lines = new StringBuilder();
-        requests.stream().sorted(Comparator.comparingLong(Request::startNanos)).forEach(r -> lines.append(
-                "%n%6d ms → %6d ms  %s %s".formatted((r.startNanos() - t0) / 1_000_000, (r.endNanos() - t0) / 1_000_000,
-                        r.path(), r.answered() ? String.valueOf(r.status()) : "(not answered)")));
-        return lines.toString();
+        return TimelinePicture.draw(rows(), NOUN);
     }
 
     /// Stops listening, closes every connection, interrupts the requests still waiting, and waits for their handlers.

@@ -1,25 +1,49 @@
 package check;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 /// Records when each task starts and ends, and on which thread, so a test can tell
-/// afterwards what ran at the same time and what was still running. Thread-safe.
-public final class Timeline {
+/// afterwards what ran at the same time and what was still running; `toString()` draws it (TimelinePicture).
+/// Thread-safe.
+public final class Timeline implements Recording {
 
     public enum Kind { START, END }
 
+    /// A task that ran on more threads than this (in several runs) names the first ones only.
+    private static final int THREADS_NAMED = 2;
+    /// How JUnit names the thread it runs a test on (in the grader's SEPARATE_THREAD timeout mode): the thread
+    /// that called the code under test.
+    private static final String TEST_THREAD = "junit-timeout-thread-";
+
     public record Event(String task, Kind kind, Thread thread, long nanos) {}
 
+    private final String noun;
     private final List<String> tasks = new CopyOnWriteArrayList<>();
     private final Collection<Event> events = new ConcurrentLinkedQueue<>();
+
+    /// A timeline of tasks.
+    public Timeline() {
+        this("tasks");
+    }
+
+    /// A timeline of `noun` (plural, e.g. "hashes"), as its picture calls them.
+    public Timeline(String noun) {
+        this.noun = noun;
+    }
 
     /// Wraps `body` so that its start and end (even by an exception) are recorded under `task`.
     public <T> Callable<T> record(String task, Callable<T> body) {
@@ -68,17 +92,48 @@ public final class Timeline {
         return threads;
     }
 
-    /// One line per event, in ms since the first one, e.g. `  +302 ms END   task-2 on pool-1-thread-2`.
+    /// One row per task, in the order they were recorded: a bar for each time it ran, the threads that ran it.
+    public List<TimelinePicture.Row> rows() {
+        Map<String, List<TimelinePicture.Bar>> bars = new LinkedHashMap<>();
+        Map<String, Set<String>> threads = new HashMap<>();
+        tasks.forEach(task -> bars.putIfAbsent(task, new ArrayList<>()));
+        // A run starts and ends on one thread, which adds its START before its END: each END closes the earliest
+        // open START of its task on its thread.
+        record Runner(String task, Thread thread) {}
+        Map<Runner, Deque<Event>> open = new HashMap<>();
+        for (var e : events) {
+            threads.computeIfAbsent(e.task(), task -> new LinkedHashSet<>()).add(describe(e.thread()));
+            var runs = bars.computeIfAbsent(e.task(), task -> new ArrayList<>());
+            var starts = open.computeIfAbsent(new Runner(e.task(), e.thread()), runner -> new ArrayDeque<>());
+            if (e.kind() == Kind.START) {
+                starts.add(e);
+            } else {
+                runs.add(new TimelinePicture.Bar(starts.remove().nanos(), e.nanos()));
+            }
+        }
+        open.values().forEach(starts -> starts.forEach(start ->
+                bars.get(start.task()).add(new TimelinePicture.Bar(start.nanos(), TimelinePicture.RUNNING))));
+        return bars.entrySet().stream().map(row -> new TimelinePicture.Row(row.getKey(), row.getValue(),
+                row.getValue().isEmpty() ? "never started" : threads(threads.get(row.getKey())))).toList();
+    }
+
+    private static String describe(Thread thread) {
+        return thread.getName().startsWith(TEST_THREAD) ? "the caller's thread" : LiveThreads.describe(thread);
+    }
+
+    private static String threads(Set<String> names) {
+        var first = names.stream().limit(THREADS_NAMED).collect(Collectors.joining(", "));
+        return names.size() <= THREADS_NAMED ? first : first + " and " + (names.size() - THREADS_NAMED) + " more";
+    }
+
+    @Override
+    public String picture(long fromNanos, long toNanos) {
+        return TimelinePicture.draw(rows(), fromNanos, toNanos, noun);
+    }
+
+    /// The picture of every task, from the first start to the last end (TimelinePicture), after a line break.
     @Override
     public String toString() {
-        var sorted = events();
-        if (sorted.isEmpty()) return "(no task ran)";
-        long t0 = sorted.getFirst().nanos();
-        var lines = new StringBuilder();
-        for (var e : sorted) {
-            lines.append("%n%6d ms %-5s %s on %s".formatted(
-                    (e.nanos() - t0) / 1_000_000, e.kind(), e.task(), LiveThreads.describe(e.thread())));
-        }
-        return lines.toString();
+        return TimelinePicture.draw(rows(), noun);
     }
 }

@@ -11,6 +11,8 @@ import static engine.Terminal.*;
 /** Stage 4: one line per test with its sentence, failures in the test's words, the measured figures. */
 public final class Report {
 
+    /** How far a failure's message and details are indented, under their test's line. */
+    public static final String DETAIL_INDENT = "      ";
     private static final int OUTPUT_LINES_SHOWN = 15;
     private static final int OUTPUT_TAIL_BYTES = 16 * 1024;
 
@@ -59,7 +61,8 @@ public final class Report {
     }
 
     private void indented(List<String> lines) {
-        lines.stream().flatMap(String::lines).filter(line -> !line.isBlank()).forEach(line -> out.println("      " + line));
+        lines.stream().flatMap(String::lines).filter(line -> !line.isBlank())
+                .forEach(line -> out.println(DETAIL_INDENT + line));
     }
 
     private void showOutputTail(Grading.Verdict verdict) {
@@ -71,11 +74,12 @@ public final class Report {
             file.readFully(tail);
             List<String> lines = new String(tail, StandardCharsets.UTF_8).lines().toList();
             if (lines.isEmpty()) return;
-            out.println(dim("      last lines your program printed (all of it: " + course.show(verdict.output()) + "):"));
+            out.println(dim(DETAIL_INDENT + "last lines your program printed (all of it: "
+                    + course.show(verdict.output()) + "):"));
             lines.subList(Math.max(0, lines.size() - OUTPUT_LINES_SHOWN), lines.size())
-                    .forEach(line -> out.println(dim("      | " + line)));
+                    .forEach(line -> out.println(dim(DETAIL_INDENT + "| " + line)));
         } catch (IOException e) {
-            out.println(dim("      (no output to show: " + e.getMessage() + ")"));
+            out.println(dim(DETAIL_INDENT + "(no output to show: " + e.getMessage() + ")"));
         }
     }
 

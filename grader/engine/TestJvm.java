@@ -60,6 +60,7 @@ public final class TestJvm {
                 // so rules name packages and classes (java.util.stream) rather than walk JDK class hierarchies.
                 "-Darchunit.resolveMissingDependenciesFromClassPath=false",
                 "-D" + SpeedUp.EFFICIENCY_PROPERTY + "=" + course.settings().speedUpEfficiency(),
+                "-D" + Terminal.UNICODE_PROPERTY + "=" + Terminal.UNICODE,
                 "-classpath", classpath));
         command.addAll(exercise.jvmOptions());
         if (onlyJars(classpath)) {

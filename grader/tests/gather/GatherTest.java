@@ -80,12 +80,16 @@ class GatherTest {
     @DisplayName("gather takes about as long as the slowest task, not the sum of all waits")
     void takesAboutTheLongestWaitNotTheSum(TestReporter reporter) throws Exception {
         var waits = List.of(600, 300, 500, 400, 350, 550, 450, 300).stream().map(Duration::ofMillis).toList();
-        List<Supplier<Duration>> tasks = waits.stream().map(wait -> task("wait " + wait.toMillis(), () -> {
-            Thread.sleep(wait);
-            return wait;
-        })).toList();
+        var tasks = new ArrayList<Supplier<Duration>>();
+        for (var wait : waits) {
+            tasks.add(task("task-" + (tasks.size() + 1), () -> {
+                Thread.sleep(wait);
+                return wait;
+            }));
+        }
 
-        var took = Latency.assertAboutTheLongest(waits, Duration.ofMillis(600), 3, () -> Gather.gather(tasks));
+        var took = Latency.assertAboutTheLongest(waits, Duration.ofMillis(600), 3, timeline,
+                () -> Gather.gather(tasks));
         reporter.publishEntry("gather took", Latency.seconds(took) + " (longest wait 0.60 s, sum 3.45 s)");
     }
 
@@ -111,7 +115,7 @@ class GatherTest {
     @Test
     @DisplayName("when a task fails, gather throws at once, without waiting for a slow task to end")
     void failsFastWithoutWaitingForTheSlowTask(TestReporter reporter) throws Exception {
-        var took = fastest(Duration.ofMillis(100).plus(SLACK), () -> {
+        var fastest = fastest(Duration.ofMillis(100).plus(SLACK), () -> {
             var slow = new Slow("slow", SLOW);
             var failure = new IllegalStateException("task-2 failed");
             var tasks = List.of(slow.task, failingOnceStarted("task-2", slow, 100, failure), fetch("task-3", 50));
@@ -126,6 +130,7 @@ class GatherTest {
                     .isInstanceOf(ExecutionException.class);
             return elapsed;
         });
+        var took = fastest.took();
 
         reporter.publishEntry("gather threw after", Latency.seconds(took) + " (task-2 failed at 0.10 s; the slow "
                 + "task would have taken " + Latency.seconds(SLOW) + ")");
@@ -134,10 +139,11 @@ class GatherTest {
                         + "at the FIRST failure, under %s. Two things wait for the slow task: waiting for every "
                         + "future (allOf(...) alone, or get() on each in list order), and closing the executor while "
                         + "the slow task runs on (close() waits for it). Complete allOf's future early when a task "
-                        + "fails (completeExceptionally), then interrupt the other tasks (executor.shutdownNow()).",
+                        + "fails (completeExceptionally), then interrupt the other tasks (executor.shutdownNow()). "
+                        + "What ran, until gather threw:%s",
                         Latency.seconds(took), took.compareTo(WAITED_FOR_SLOW) >= 0
                                 ? ", when the slow task (" + Latency.seconds(SLOW) + ") had ended" : "",
-                        Latency.seconds(Duration.ofMillis(100).plus(SLACK)))
+                        Latency.seconds(Duration.ofMillis(100).plus(SLACK)), picture(fastest))
                 .isLessThan(Duration.ofMillis(100).plus(SLACK));
     }
 
@@ -303,7 +309,7 @@ class GatherTest {
     void timeoutThrowsTimeoutExceptionOnTime(TestReporter reporter) throws Exception {
         var timeout = Duration.ofMillis(400);
         var bound = timeout.plus(SLACK);
-        var took = fastest(bound, () -> {
+        var fastest = fastest(bound, () -> {
             var slow = new Slow("slow", SLOW);
             var tasks = List.of(fetch("quick", 50), slow.task);
 
@@ -323,16 +329,17 @@ class GatherTest {
                     .isGreaterThanOrEqualTo(timeout.multipliedBy(9).dividedBy(10));
             return elapsed;
         });
+        var took = fastest.took();
 
         reporter.publishEntry("TimeoutException after", Latency.seconds(took) + " (timeout "
                 + Latency.seconds(timeout) + ")");
         assertThat(took)
                 .withFailMessage("the timeout is %s, but gather(tasks, timeout) threw its TimeoutException only after "
                         + "%s%s: throw when the timeout runs out, under %s, and interrupt the unfinished tasks so "
-                        + "that waiting for them to end takes no time.", Latency.seconds(timeout),
-                        Latency.seconds(took), took.compareTo(WAITED_FOR_SLOW) >= 0
+                        + "that waiting for them to end takes no time. What ran, until gather threw:%s",
+                        Latency.seconds(timeout), Latency.seconds(took), took.compareTo(WAITED_FOR_SLOW) >= 0
                                 ? ", when the slow task (" + Latency.seconds(SLOW) + ") had ended" : "",
-                        Latency.seconds(bound))
+                        Latency.seconds(bound), picture(fastest))
                 .isLessThan(bound);
     }
 
@@ -368,13 +375,14 @@ class GatherTest {
         var longest = Duration.ofMillis(300);
         var bound = longest.plus(SLACK);
         List<Object> results = new ArrayList<>();
-        var took = fastest(bound, () -> {
+        var fastest = fastest(bound, () -> {
             var tasks = List.of(fetch("a", 300), fetch("b", 100), fetch("c", 200));
             long start = System.nanoTime();
             results.clear();
             results.addAll(Gather.gather(tasks, timeout));
             return since(start);
         });
+        var took = fastest.took();
 
         reporter.publishEntry("gather(tasks, 3 s) took", Latency.seconds(took) + " (longest task 0.30 s)");
         assertThat(results)
@@ -382,9 +390,9 @@ class GatherTest {
                 .containsExactly("a", "b", "c");
         assertThat(took)
                 .withFailMessage("the tasks all ended within %s, but gather(tasks, %s) returned only after %s: "
-                        + "the timeout is the most to wait, return as soon as every task is done (under %s).",
-                        Latency.seconds(longest), Latency.seconds(timeout), Latency.seconds(took),
-                        Latency.seconds(bound))
+                        + "the timeout is the most to wait, return as soon as every task is done (under %s). "
+                        + "What ran, until gather returned:%s", Latency.seconds(longest), Latency.seconds(timeout),
+                        Latency.seconds(took), Latency.seconds(bound), picture(fastest))
                 .isLessThan(bound);
     }
 
@@ -570,16 +578,31 @@ class GatherTest {
         };
     }
 
+    /// One attempt at a timed call: how long the call took, and when the attempt began and ended (System.nanoTime()).
+    private record Attempt(Duration took, long from, long to) {}
+
     /// Runs `attempt`, which returns how long the call it checks took, up to 3 times while that is `bound` or
     /// more: a busy machine may pause a run. A run that took WAITED_FOR_SLOW or more waited for a slow task,
-    /// which is a wrong answer, not noise, and is not retried. Returns the fastest time.
-    private static Duration fastest(Duration bound, Callable<Duration> attempt) throws Exception {
-        var best = attempt.call();
-        for (int run = 1; run < 3 && best.compareTo(bound) >= 0 && best.compareTo(WAITED_FOR_SLOW) < 0; run++) {
-            var again = attempt.call();
-            if (again.compareTo(best) < 0) best = again;
+    /// which is a wrong answer, not noise, and is not retried. Returns the fastest attempt.
+    private static Attempt fastest(Duration bound, Callable<Duration> attempt) throws Exception {
+        var best = timed(attempt);
+        for (int run = 1; run < 3 && best.took().compareTo(bound) >= 0 && best.took().compareTo(WAITED_FOR_SLOW) < 0;
+                run++) {
+            var again = timed(attempt);
+            if (again.took().compareTo(best.took()) < 0) best = again;
         }
         return best;
+    }
+
+    /// What the timeline saw during `attempt`, as a picture.
+    private String picture(Attempt attempt) {
+        return timeline.picture(attempt.from(), attempt.to());
+    }
+
+    private static Attempt timed(Callable<Duration> attempt) throws Exception {
+        long from = System.nanoTime();
+        var took = attempt.call();
+        return new Attempt(took, from, System.nanoTime());
     }
 
     /// What a wrongly-typed answer hints at, for the settled test's message.

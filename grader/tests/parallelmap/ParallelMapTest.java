@@ -25,7 +25,7 @@ import org.junit.jupiter.api.TestReporter;
 @DisplayName("parallelMap and inCompletionOrder")
 class ParallelMapTest {
 
-    private final Timeline timeline = new Timeline();
+    private final Timeline timeline = new Timeline("calls");
 
     @Test
     @DisplayName("parallelMap returns the results in the order of the items")
@@ -126,12 +126,13 @@ class ParallelMapTest {
         var waits = List.of(360, 120, 480, 240);
 
         var results = ParallelMap.inCompletionOrder(List.of(0, 1, 2, 3),
-                i -> sleepThen(Duration.ofMillis(waits.get(i)), "r" + i), 4);
+                recorded(i -> sleepThen(Duration.ofMillis(waits.get(i)), "r" + i)), 4);
 
         assertThat(results)
                 .withFailMessage("the calls finish after %s ms, so the first finished is r1, then r3, r0, r2; "
                         + "inCompletionOrder returned %s. Take each result as its call finishes "
-                        + "(ExecutorCompletionService.take()), not in item order.", waits, results)
+                        + "(ExecutorCompletionService.take()), not in item order. When each call ran:%s",
+                        waits, results, timeline)
                 .containsExactly("r1", "r3", "r0", "r2");
     }
 

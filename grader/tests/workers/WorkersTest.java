@@ -33,7 +33,7 @@ class WorkersTest {
             .because("this exercise is about Thread itself: start() a thread per worker and join() it; "
                     + "pools and futures, which do this for you, are lesson 4's subject");
 
-    private final Timeline timeline = new Timeline();
+    private final Timeline timeline = new Timeline("workers");
 
     @Test
     @DisplayName("returns every worker's result in the order of the list")
