@@ -11,6 +11,7 @@ import check.Timeline;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -122,18 +123,33 @@ class ParallelMapTest {
     @Test
     @DisplayName("inCompletionOrder returns the results in the order the calls finish")
     void returnsResultsInFinishingOrder() throws Exception {
-        // All 4 run at once (4 threads); item i finishes after the wait given here, 120 ms apart.
-        var waits = List.of(360, 120, 480, 240);
+        // All 4 run at once (4 threads) and finish in the order r1, r3, r0, r2. The order is forced, not left to
+        // the scheduler: each call waits until the call due before it has returned, then 100 ms more.
+        var finishing = List.of(1, 3, 0, 2);
+        var returned = IntStream.range(0, 4).mapToObj(i -> new CountDownLatch(1)).toList();
 
-        var results = ParallelMap.inCompletionOrder(List.of(0, 1, 2, 3),
-                recorded(i -> sleepThen(Duration.ofMillis(waits.get(i)), "r" + i)), 4);
+        var results = ParallelMap.inCompletionOrder(List.of(0, 1, 2, 3), recorded(i -> {
+            int place = finishing.indexOf(i);
+            if (place > 0) awaitAtMost(returned.get(finishing.get(place - 1)), Duration.ofSeconds(5));
+            String result = sleepThen(Duration.ofMillis(100), "r" + i);
+            returned.get(i).countDown();
+            return result;
+        }), 4);
 
         assertThat(results)
-                .withFailMessage("the calls finish after %s ms, so the first finished is r1, then r3, r0, r2; "
-                        + "inCompletionOrder returned %s. Take each result as its call finishes "
-                        + "(ExecutorCompletionService.take()), not in item order. When each call ran:%s",
-                        waits, results, timeline)
+                .withFailMessage("the calls finish in the order r1, r3, r0, r2, 100 ms apart; inCompletionOrder "
+                        + "returned %s. Take each result as its call finishes (ExecutorCompletionService.take()), "
+                        + "not in item order. When each call ran:%s", results, timeline)
                 .containsExactly("r1", "r3", "r0", "r2");
+    }
+
+    /// Waits for the latch, but no longer than `limit`: a call that never comes must not hang the test.
+    private static void awaitAtMost(CountDownLatch latch, Duration limit) {
+        try {
+            latch.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /// `fn`, with each call's start and end recorded in the timeline as "item i".
