@@ -8,10 +8,12 @@
 //DEPS com.google.code.gson:gson:2.15.0
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES engine/*.java check/*.java
+//SOURCES commands/*.java engine/batch/*.java
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1
 //CDS
 //RUNTIME_OPTIONS -Xlog:cds=off,cds+dynamic=off
 
+import commands.BatchCommand;
 import engine.Course;
 import engine.Exercise;
 import engine.Grading;
@@ -29,6 +31,7 @@ import java.util.concurrent.Callable;
 
 /** The grader's command line: {@code ./jbang grade ex01}, {@code --solutions}, {@code --all}, {@code selftest}. */
 @Command(name = "grade", mixinStandardHelpOptions = true, sortOptions = false,
+        subcommands = {BatchCommand.class},
         description = "Grades your exercises with the course's own tests: correctness, ordering, speed-up on your cores.",
         footer = {"", "Examples:", "  ./jbang grade ex01              grade exercises/ (your work)",
                 "  ./jbang grade --all             grade every exercise",
