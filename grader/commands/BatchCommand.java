@@ -52,7 +52,7 @@ public class BatchCommand implements Callable<Integer> {
         if (parallel < 1) throw new IllegalArgumentException("--jobs must be at least 1.");
         Path outDir = (out != null ? out : course.workDir().resolve("grades")).toAbsolutePath().normalize();
 
-        List<Student> students = Roster.read(submissions, course.workDir().resolve("batch/.unzipped"));
+        List<Student> students = Roster.read(course, submissions);
         if (students.isEmpty()) throw new IllegalArgumentException("No student folder or .zip in " + submissions + ".");
         BatchResult result = new BatchGrading(course, chosen, parallel, System.out).run(students);
         BatchOutput.write(result, outDir);
@@ -60,7 +60,7 @@ public class BatchCommand implements Callable<Integer> {
         System.out.println();
         Summary.print(result, System.out);
         long graded = (long) result.students().size() * chosen.size();
-        System.out.printf("%n%d students × %d exercises in %.0f s (%.1f s per student × exercise, %d at a time)%n",
+        System.out.printf("%n%d students x %d exercises in %.0f s (%.1f s per student x exercise, %d at a time)%n",
                 result.students().size(), chosen.size(), result.wallTime().toMillis() / 1e3,
                 result.wallTime().toMillis() / 1e3 / graded, parallel);
         System.out.println("Grades: " + outDir.resolve("grades.csv") + ", results/, junit/");

@@ -17,10 +17,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * Grades every student × exercise of a batch. First the reference solutions, once: they tell how many tests
+ * Grades every student x exercise of a batch. First the reference solutions, once: they tell how many tests
  * each exercise has (its points are shared by them) and prove that this machine grades right. Then phase 1
  * runs every test but the speed-up ones, {@code parallel} jobs at once; phase 2 runs the speed-up tests one
- * job at a time, with nothing beside them; each student × exercise gets both phases' results.
+ * job at a time, with nothing beside them; each student x exercise gets both phases' results.
  */
 public final class BatchGrading {
 
@@ -44,8 +44,8 @@ public final class BatchGrading {
     public BatchResult run(List<Student> students) throws InterruptedException {
         long start = System.nanoTime();
         gradeReference();
-        out.printf("%nGrading %d students × %d exercises, %d at a time; speed-up tests after, one at a time.%n",
-                students.size(), exercises.size(), parallel);
+        out.printf("%nGrading %d students x %d exercises, %d at a time%s.%n", students.size(), exercises.size(),
+                parallel, withSpeedUpTests.isEmpty() ? "" : "; then the speed-up tests, one at a time");
         Progress progress = new Progress(out, students.size() * exercises.size());
         List<Callable<Outcome>> firstPhase = new ArrayList<>();
         for (Student student : students) {
@@ -72,6 +72,7 @@ public final class BatchGrading {
     /** Grades the reference solutions, both phases, to count each exercise's tests; any failure is a warning. */
     private void gradeReference() throws InterruptedException {
         out.println("Grading the reference solutions: they count each exercise's tests and check this machine.");
+        // A hidden name, which no student has: the roster skips hidden folders.
         Student reference = new Student(".solutions", course.solutionsDir(), null);
         List<Callable<Outcome>> firstPhase = exercises.stream()
                 .<Callable<Outcome>>map(exercise -> () -> jobs.grade(reference, exercise, Phase.OTHERS)).toList();

@@ -37,6 +37,9 @@ final class Jobs {
         }
     }
 
+    /** The batch's folder in the course's work folder: each job's, and the unzipped submissions. */
+    static final String WORK_FOLDER = "batch";
+
     private final Course course;
 
     Jobs(Course course) {
@@ -49,7 +52,7 @@ final class Jobs {
         try {
             Optional<Path> folder = student.folder(exercise);
             if (folder.isEmpty()) return Outcome.notSubmitted(student, exercise);
-            String label = "batch/" + student.name() + "/" + exercise.id() + phase.labelSuffix;
+            String label = WORK_FOLDER + "/" + student.name() + "/" + exercise.id() + phase.labelSuffix;
             Grading.Verdict verdict = Grading.grade(course, new Submission(exercise, folder.get(), label), phase.selection);
             return new Outcome(student, exercise, verdict, null, Duration.ofNanos(System.nanoTime() - start));
         } catch (InterruptedException e) {

@@ -1,5 +1,7 @@
 package engine.batch;
 
+import engine.Course;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +19,9 @@ public final class Roster {
 
     private Roster() {}
 
-    /** @param unzipDir where zips are unpacked, one folder per student; emptied first */
-    public static List<Student> read(Path submissions, Path unzipDir) throws IOException {
+    /** Zips are unpacked into the course's work folder, one folder per student, emptied first. */
+    public static List<Student> read(Course course, Path submissions) throws IOException {
+        Path unzipDir = course.workDir().resolve(Jobs.WORK_FOLDER).resolve(".unzipped");
         if (!Files.isDirectory(submissions)) {
             throw new IOException("No folder " + submissions + ": give the folder that holds one folder or zip per student.");
         }

@@ -1,6 +1,7 @@
 package engine.batch;
 
 import engine.Exercise;
+import engine.TestResult;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ public final class Summary {
         out.println(bold(header.toString()));
 
         List<String> troubles = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         for (StudentGrades student : result.students()) {
             StringBuilder row = new StringBuilder(pad(student.student().name(), nameWidth));
             for (StudentGrades.Graded graded : student.exercises()) {
@@ -33,9 +35,10 @@ public final class Summary {
                 boolean full = graded.score().points() >= graded.score().max();
                 row.append(" ").append(full ? green(cell) : graded.score().points() == 0 ? red(cell) : yellow(cell));
                 String trouble = graded.outcome().headline();
-                if (trouble != null) {
-                    troubles.add(student.student().name() + " " + graded.outcome().exercise().id() + ": " + trouble);
-                }
+                String where = student.student().name() + " " + graded.outcome().exercise().id() + ": ";
+                if (trouble != null) troubles.add(where + trouble);
+                graded.score().tests().stream().filter(t -> t.test().status() == TestResult.Status.SKIPPED)
+                        .forEach(t -> skipped.add(where + t.test().message().lines().findFirst().orElse("")));
             }
             row.append(" ").append(bold(left(Points.format(student.total()))))
                     .append(" ").append(left(Points.format(student.max())));
@@ -45,6 +48,11 @@ public final class Summary {
             out.println();
             out.println(bold("Not graded in full:"));
             troubles.forEach(line -> out.println("  " + line));
+        }
+        if (!skipped.isEmpty()) {
+            out.println();
+            out.println(bold("Skipped, and given their share (grade these again on a quiet machine):"));
+            skipped.forEach(line -> out.println("  " + line));
         }
     }
 
