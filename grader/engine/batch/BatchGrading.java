@@ -4,6 +4,7 @@ import engine.Course;
 import engine.Exercise;
 import engine.Grading;
 import engine.Terminal;
+import engine.TestResult;
 import engine.batch.Jobs.Phase;
 
 import java.io.PrintStream;
@@ -86,8 +87,11 @@ public final class BatchGrading {
             testCounts.put(exercise, tests);
             String failure = referenceFailure(others, speedUp, speedUpTests);
             if (failure == null) {
-                out.printf("  %s %s: %d tests (%d speed-up), %.1f s%n", Terminal.PASS, exercise.id(), tests,
-                        speedUpTests, both.time().toMillis() / 1e3);
+                long skipped = both.verdict().tests().stream()
+                        .filter(t -> t.status() == TestResult.Status.SKIPPED).count();
+                out.printf("  %s %s: %d tests (%d speed-up), %.1f s%s%n", Terminal.PASS, exercise.id(), tests,
+                        speedUpTests, both.time().toMillis() / 1e3, skipped == 0 ? ""
+                                : Terminal.yellow(", " + skipped + " skipped as inconclusive: the machine is busy"));
             } else {
                 referenceFailures.add(exercise.id() + ": " + failure);
                 out.println(Terminal.red(Terminal.bold("  " + Terminal.FAIL + " " + exercise.id()
@@ -98,14 +102,15 @@ public final class BatchGrading {
         }
     }
 
-    /** Why a reference solution's run is wrong, or null. A phase without tests is fine: not every exercise has speed-up tests. */
+    /** Why a reference solution's run is wrong, or null; a phase without tests is fine (not all have speed-up tests). */
     private static String referenceFailure(Outcome others, Outcome speedUp, int speedUpTests) {
         for (Outcome phase : List.of(others, speedUp)) {
             Grading.Verdict verdict = phase.verdict();
             if (verdict == null) return phase.problem();
             if (!verdict.compileErrors().isEmpty()) return "it does not compile: " + verdict.compileErrors().getFirst();
             if (verdict.crash() != null) return verdict.crash();
-            var failed = verdict.tests().stream().filter(t -> t.failed()).map(t -> t.displayName() + ": " + t.message()).toList();
+            var failed = verdict.tests().stream().filter(TestResult::failed)
+                    .map(t -> t.displayName() + ": " + t.message()).toList();
             if (!failed.isEmpty()) return failed.size() + " tests failed: " + String.join("; ", failed);
         }
         return others.verdict().tests().isEmpty() && speedUpTests == 0 ? "no test ran" : null;

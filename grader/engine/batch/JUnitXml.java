@@ -100,7 +100,8 @@ final class JUnitXml {
         xml.writeCharacters("\n");
     }
 
-    private static void problem(XMLStreamWriter xml, String element, String message, String body) throws XMLStreamException {
+    private static void problem(XMLStreamWriter xml, String element, String message, String body)
+            throws XMLStreamException {
         xml.writeStartElement(element);
         xml.writeAttribute("message", clean(message == null ? "" : message));
         if (!body.isEmpty()) xml.writeCharacters(clean(body));
@@ -123,9 +124,13 @@ final class JUnitXml {
 
     /** XML 1.0 allows no control characters but tab, line feed and carriage return; a submission may print any. */
     private static String clean(String text) {
-        return text.codePoints()
-                .map(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c >= 0xD800 && c <= 0xDFFF || c == 0xFFFE || c == 0xFFFF
-                        ? '?' : c)
+        return text.codePoints().map(c -> allowedInXml(c) ? c : '?')
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
+
+    private static boolean allowedInXml(int c) {
+        boolean control = c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+        boolean surrogate = c >= 0xD800 && c <= 0xDFFF;
+        return !control && !surrogate && c != 0xFFFE && c != 0xFFFF;
     }
 }

@@ -23,7 +23,8 @@ public final class Roster {
     public static List<Student> read(Course course, Path submissions) throws IOException {
         Path unzipDir = course.workDir().resolve(Jobs.WORK_FOLDER).resolve(".unzipped");
         if (!Files.isDirectory(submissions)) {
-            throw new IOException("No folder " + submissions + ": give the folder that holds one folder or zip per student.");
+            throw new IOException("No folder " + submissions
+                    + ": give the folder that holds one folder or zip per student.");
         }
         List<Path> entries;
         try (Stream<Path> list = Files.list(submissions)) {
