@@ -9,11 +9,12 @@
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //DEPS org.apache.commons:commons-compress:1.28.0
 //SOURCES engine/*.java check/*.java
-//SOURCES commands/*.java engine/gradescope/*.java engine/classroom/*.java
+//SOURCES commands/*.java engine/batch/*.java engine/gradescope/*.java engine/classroom/*.java
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1
 //CDS
 //RUNTIME_OPTIONS -Xlog:cds=off,cds+dynamic=off
 
+import commands.BatchCommand;
 import commands.ClassroomCommand;
 import commands.GradescopeCommand;
 import commands.HintCommand;
@@ -43,7 +44,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "grade", mixinStandardHelpOptions = true, sortOptions = false,
         subcommands = {WatchCommand.class, HintCommand.class, ResetCommand.class, ListCommand.class,
-                GradescopeCommand.class, ClassroomCommand.class},
+                BatchCommand.class, GradescopeCommand.class, ClassroomCommand.class},
         description = "Grades your exercises with the course's own tests: correctness, ordering, speed-up on your cores.",
         footer = {"", "Examples:", "  ./jbang grade                   your progress and what to do next",
                 "  ./jbang grade ex01              grade exercises/ (your work)",

@@ -50,7 +50,7 @@ public final class Terminal {
     }
 
     /** Java 22 added Console.isTerminal(); before it, System.console() was null off a terminal. */
-    private static boolean isTerminal() {
+    public static boolean isTerminal() {
         Console console = System.console();
         if (console == null) return false;
         try {
