@@ -53,6 +53,7 @@ import java.util.concurrent.Callable;
                 "  ./jbang grade reset ex01        start ex01 over from the untouched stub",
                 "  ./jbang grade --all             grade every exercise",
                 "  ./jbang grade --solutions ex01  grade the reference solution",
+                "  ./jbang grade batch SUBMISSIONS/  grade a class: grades.csv, JSON, JUnit XML (instructors)",
                 "  ./jbang grade selftest          prove the grader has teeth (what CI runs)"})
 class Grade implements Callable<Integer> {
 

@@ -24,7 +24,7 @@ final class GradesCsv {
         header.addAll(List.of("total", "max"));
         csv.append(row(header));
         for (StudentGrades student : result.students()) {
-            List<String> cells = new ArrayList<>(List.of(student.student().name()));
+            List<String> cells = new ArrayList<>(List.of(text(student.student().name())));
             student.exercises().forEach(graded -> cells.add(Points.format(graded.score().points())));
             cells.addAll(List.of(Points.format(student.total()), Points.format(student.max())));
             csv.append(row(cells));
@@ -34,6 +34,14 @@ final class GradesCsv {
 
     private static String row(List<String> cells) {
         return cells.stream().map(GradesCsv::field).collect(Collectors.joining(",")) + LINE_END;
+    }
+
+    /**
+     * A name as text a spreadsheet will not run: a cell starting with =, +, -, @ or a tab or carriage return is
+     * read as a formula (OWASP's "CSV injection"), so it gets a leading apostrophe.
+     */
+    static String text(String value) {
+        return !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
     }
 
     /** A field with a comma, a quote or a line break goes in quotes, its quotes doubled. */
