@@ -28,6 +28,7 @@ public final class Report {
         Submission submission = verdict.submission();
         Exercise exercise = submission.exercise();
         out.println(bold(exercise.id() + " · " + exercise.title()) + dim("  " + course.show(submission.editedFile())));
+        verdict.notes().forEach(note -> out.println("  " + yellow("note:") + " " + note));
         for (TestResult test : verdict.tests()) {
             switch (test.status()) {
                 case PASSED -> out.println("  " + green(PASS) + " " + test.displayName());
@@ -42,6 +43,11 @@ public final class Report {
             out.println("  " + red(FAIL) + " " + problem);
             indented(verdict.compileErrors());
             if (verdict.crash() != null) showOutputTail(verdict);
+        }
+        if (verdict.output() != null && verdict.output().cut()) {
+            out.println("  " + yellow("note:") + " your code printed " + verdict.output().printed()
+                    + "; the middle is cut: " + course.show(verdict.output().file()) + " keeps the first and the last "
+                    + CappedOutput.KEPT_BYTES / 1024 + " KiB.");
         }
         passed += verdict.passed();
         failed += verdict.failed();
@@ -63,7 +69,7 @@ public final class Report {
     }
 
     private void showOutputTail(Grading.Verdict verdict) {
-        try (var file = new RandomAccessFile(verdict.output().toFile(), "r")) {
+        try (var file = new RandomAccessFile(verdict.output().file().toFile(), "r")) {
             // Only the end: a submission may have printed gigabytes.
             long start = Math.max(0, file.length() - OUTPUT_TAIL_BYTES);
             byte[] tail = new byte[(int) (file.length() - start)];
@@ -71,7 +77,7 @@ public final class Report {
             file.readFully(tail);
             List<String> lines = new String(tail, StandardCharsets.UTF_8).lines().toList();
             if (lines.isEmpty()) return;
-            out.println(dim("      last lines your program printed (all of it: " + course.show(verdict.output()) + "):"));
+            out.println(dim("      last lines your program printed (all of it: " + course.show(verdict.output().file()) + "):"));
             lines.subList(Math.max(0, lines.size() - OUTPUT_LINES_SHOWN), lines.size())
                     .forEach(line -> out.println(dim("      | " + line)));
         } catch (IOException e) {
