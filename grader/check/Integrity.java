@@ -62,8 +62,8 @@ public final class Integrity {
     public static final ArchRule studentCodeStartsProcessesOnlyWithProcessBuilder = noClasses()
             .should().accessTargetWhere(access("java.lang.Runtime", "exec"))
             .as("your code starts processes only with ProcessBuilder (not Runtime.exec)")
-            .because("ProcessBuilder is what the exercise is about: it names the program and its arguments one "
-                    + "by one, where Runtime.exec splits a command line on spaces")
+            .because("ProcessBuilder is the one way the exercise teaches, and the one Worker.start() uses: any "
+                    + "other way of starting a process is out of the exercise's scope")
             .allowEmptyShould(true);
 
     /// The rules for one exercise.
