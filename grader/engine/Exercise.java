@@ -15,14 +15,17 @@ import java.util.List;
  *                       volatile shows only under C2) and no test times CPU work in absolute terms
  * @param points         what the exercise is worth, shared equally by its tests; course.json's default if unset
  * @param visibility     when Gradescope shows its results to the student; course.json's default if unset
+ * @param mayStartProcesses whether the student's code may start processes with ProcessBuilder, which the
+ *                       course's rules (check.Integrity) otherwise forbid: for an exercise about processes
  */
 public record Exercise(String id, String dir, String file, String lesson, String title,
                        int timeoutSeconds, List<String> hints, List<String> jvmOptions,
-                       Double points, String visibility) {
+                       Double points, String visibility, boolean mayStartProcesses) {
 
     Exercise withDefaults(Course.Settings settings) {
         return new Exercise(id, dir, file, lesson, title, timeoutSeconds, hints, jvmOptions,
-                points == null ? settings.points() : points, visibility == null ? settings.visibility() : visibility);
+                points == null ? settings.points() : points, visibility == null ? settings.visibility() : visibility,
+                mayStartProcesses);
     }
 
     /** course.json may leave out the JVM options. */

@@ -7,9 +7,14 @@ import java.util.List;
 /** The pipeline for one submission: compile it with the grader's tests, then run them in a JVM of its own. */
 public final class Grading {
 
-    /** Everything the report needs about one graded submission. */
+    /**
+     * Everything the report needs about one graded submission.
+     *
+     * @param notes  what the grader left out of the submission, and why
+     * @param output what the test JVM printed; null if it never ran
+     */
     public record Verdict(Submission submission, List<String> compileErrors, List<TestResult> tests,
-                          String crash, Path output) {
+                          String crash, CappedOutput.Output output, List<String> notes) {
 
         public long passed() { return tests.stream().filter(t -> t.status() == TestResult.Status.PASSED).count(); }
 
@@ -56,9 +61,9 @@ public final class Grading {
         }
         if (!compiled.succeeded()) {
             jvm.cancel();
-            return new Verdict(submission, compiled.errors(), List.of(), null, null);
+            return new Verdict(submission, compiled.errors(), List.of(), null, null, compiled.notes());
         }
         TestJvm.Run run = jvm.run();
-        return new Verdict(submission, List.of(), run.tests(), run.crash(), run.output());
+        return new Verdict(submission, List.of(), run.tests(), run.crash(), run.output(), compiled.notes());
     }
 }

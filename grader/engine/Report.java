@@ -2,8 +2,6 @@ package engine;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static engine.Terminal.*;
@@ -30,6 +28,7 @@ public final class Report {
         Submission submission = verdict.submission();
         Exercise exercise = submission.exercise();
         out.println(bold(exercise.id() + " · " + exercise.title()) + dim("  " + course.show(submission.editedFile())));
+        verdict.notes().forEach(note -> out.println("  " + yellow("note:") + " " + note));
         for (TestResult test : verdict.tests()) {
             switch (test.status()) {
                 case PASSED -> out.println("  " + green(PASS) + " " + test.displayName());
@@ -44,6 +43,11 @@ public final class Report {
             out.println("  " + red(FAIL) + " " + problem);
             indented(verdict.compileErrors());
             if (verdict.crash() != null) showOutputTail(verdict);
+        }
+        if (verdict.output() != null && verdict.output().cut()) {
+            out.println("  " + yellow("note:") + " your code printed " + verdict.output().printed()
+                    + "; the middle is cut: " + course.show(verdict.output().file()) + " keeps the first and the last "
+                    + CappedOutput.KEPT_BYTES / 1024 + " KiB.");
         }
         passed += verdict.passed();
         failed += verdict.failed();
@@ -66,16 +70,11 @@ public final class Report {
     }
 
     private void showOutputTail(Grading.Verdict verdict) {
-        try (var file = new RandomAccessFile(verdict.output().toFile(), "r")) {
-            // Only the end: a submission may have printed gigabytes.
-            long start = Math.max(0, file.length() - OUTPUT_TAIL_BYTES);
-            byte[] tail = new byte[(int) (file.length() - start)];
-            file.seek(start);
-            file.readFully(tail);
-            List<String> lines = new String(tail, StandardCharsets.UTF_8).lines().toList();
+        try {
+            List<String> lines = verdict.output().tail(OUTPUT_TAIL_BYTES).lines().toList();
             if (lines.isEmpty()) return;
             out.println(dim(DETAIL_INDENT + "last lines your program printed (all of it: "
-                    + course.show(verdict.output()) + "):"));
+                    + course.show(verdict.output().file()) + "):"));
             lines.subList(Math.max(0, lines.size() - OUTPUT_LINES_SHOWN), lines.size())
                     .forEach(line -> out.println(dim(DETAIL_INDENT + "| " + line)));
         } catch (IOException e) {

@@ -1,7 +1,12 @@
 package engine;
 
-import com.google.gson.Gson;
+import check.Integrity;
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.Source;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.EvaluationResult;
 import org.assertj.core.api.Assertions;
 import org.junit.platform.engine.FilterResult;
 import org.junit.platform.engine.TestExecutionResult;
@@ -17,14 +22,10 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.InputStreamReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,44 +40,62 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClasspathRoots;
 
 /**
- * Stage 3, inside the test JVM the grader starts for one exercise: runs the JUnit Platform on the
- * compiled classes and writes one JSON line per test to the results file as each test ends, so that
- * what finished survives a crash. Arguments: results file, classes folder, student package, timeout in seconds,
- * the test methods to run, comma-separated (empty: all), a JUnit tag expression (empty: any), and rounds.
+ * Stage 3, inside the test JVM the grader starts for one exercise: checks the course's rules on the student's
+ * classes, runs the JUnit Platform on the tests, and sends one JSON line per test over the {@link ResultChannel}
+ * as each test ends, so that what finished survives a crash. Arguments: the student's classes folder, the tests'
+ * classes folder, student package, timeout in seconds, the test methods to run, comma-separated (empty: all),
+ * a JUnit tag expression (empty: any), rounds, the exercise's provided files, comma-separated, and whether its
+ * code may start processes.
  */
 public final class TestJvmMain {
 
     private TestJvmMain() {}
 
-    /** The grader's word on standard input once the classes are compiled. */
+    /** The grader's word on standard input once the classes are compiled, followed by a port and a token. */
     static final String GO = "go";
-    /** The results file's last line when every test ran; without it the JVM ended early. */
-    static final String DONE = "#done";
+    /** The method name a broken course rule is reported under. */
+    static final String RULES_METHOD = "followsTheCourseRules";
 
     public static void main(String[] args) throws Exception {
-        Path results = Path.of(args[0]);
-        Path classes = Path.of(args[1]);
+        Path studentClasses = Path.of(args[0]);
+        Path testClasses = Path.of(args[1]);
         String studentPackage = args[2];
         String timeoutSeconds = args[3];
         Set<String> onlyTests = args[4].isEmpty() ? Set.of() : Set.of(args[4].split(","));
         String tags = args[5];
         int rounds = Integer.parseInt(args[6]);
+        List<String> providedFiles = args[7].isEmpty() ? List.of() : List.of(args[7].split(","));
+        boolean mayStartProcesses = Boolean.parseBoolean(args[8]);
 
-        // Load what every test run needs while the grader compiles, then wait for its word.
+        // Load what every test run needs while the grader compiles, then wait for its word: "go PORT TOKEN".
         Launcher launcher = LauncherFactory.create();
         warmUp(launcher);
-        String word = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-        if (!GO.equals(word)) {
+        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        String[] word = line == null ? new String[0] : line.split(" ");
+        if (word.length != 3 || !GO.equals(word[0])) {
             return;
         }
+        // Connect before any student class loads: the grader takes results from this one connection only.
+        ResultChannel results = ResultChannel.connect(Integer.parseInt(word[1]), word[2]);
+        Runtime.getRuntime().addShutdownHook(new Thread(results::reportExit));
 
-        // The compiled classes load through their own loader, so that the JVM's class path holds only jars
-        // that do not change between runs, which keeps the class-data-sharing archive valid.
-        var loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, TestJvmMain.class.getClassLoader());
-        Thread.currentThread().setContextClassLoader(loader);
+        List<TestResult> broken = brokenRules(studentClasses, providedFiles, mayStartProcesses);
+        if (!broken.isEmpty()) {
+            broken.forEach(results::write);
+            results.done();
+            Runtime.getRuntime().halt(0);
+        }
+
+        // Student classes load in a loader that sees the JDK only; tests in one that sees them and the grader's jars.
+        // Both are folders outside the JVM's class path, which holds only jars that do not change between runs and
+        // so keeps the class-data-sharing archive valid.
+        var studentLoader = new URLClassLoader("student", new URL[] {studentClasses.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader());
+        var testLoader = new TestClassLoader(testClasses, studentLoader);
+        Thread.currentThread().setContextClassLoader(testLoader);
 
         var request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClasspathRoots(Set.of(classes)))
+                .selectors(selectClasspathRoots(Set.of(testClasses)))
                 .filters((PostDiscoveryFilter) test -> FilterResult.includedIf(onlyTests.isEmpty()
                         || test.getSource().filter(MethodSource.class::isInstance)
                                 .map(source -> onlyTests.contains(((MethodSource) source).getMethodName()))
@@ -90,17 +109,36 @@ public final class TestJvmMain {
         if (!tags.isEmpty()) {
             request.filters(TagFilter.includeTags(tags));
         }
-        try (BufferedWriter out = Files.newBufferedWriter(results)) {
-            var hangs = new HangDiagnosis(studentPackage);
-            for (int round = 1; round <= rounds; round++) {
-                launcher.execute(request.build(), new ResultWriter(out, hangs, Long.parseLong(timeoutSeconds), round));
-            }
-            out.write(DONE);
-            out.newLine();
+        var hangs = new HangDiagnosis(studentPackage);
+        for (int round = 1; round <= rounds; round++) {
+            launcher.execute(request.build(), new ResultWriter(results, hangs, Long.parseLong(timeoutSeconds), round));
         }
+        results.done();
         // Threads a submission leaked must not keep this JVM alive.
         System.out.flush();
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * The course's rules ({@link Integrity}) on the student's classes, read from their class files without
+     * loading them; the classes of the files an exercise provides are the course's own and exempt.
+     */
+    private static List<TestResult> brokenRules(Path studentClasses, List<String> providedFiles,
+                                                boolean mayStartProcesses) {
+        JavaClasses classes = new ClassFileImporter().importPath(studentClasses)
+                .that(DescribedPredicate.describe("are not provided by the exercise",
+                        c -> c.getSource().flatMap(Source::getFileName).filter(providedFiles::contains).isEmpty()));
+        List<TestResult> broken = new ArrayList<>();
+        for (ArchRule rule : Integrity.rules(mayStartProcesses)) {
+            EvaluationResult result = rule.evaluate(classes);
+            if (result.hasViolation()) {
+                String[] sentence = rule.getDescription().split(", because ", 2);
+                broken.add(new TestResult(RULES_METHOD, sentence[0], TestResult.Status.FAILED,
+                        "Because " + sentence[1] + ". The grader ran no test.",
+                        result.getFailureReport().getDetails(), 1));
+            }
+        }
+        return broken;
     }
 
     /** Loads and initialises the JUnit engine, AssertJ and ArchUnit: most of a test run's start-up cost. */
@@ -111,17 +149,16 @@ public final class TestJvmMain {
     }
 
     private static final class ResultWriter implements TestExecutionListener {
-        private final BufferedWriter out;
+        private final ResultChannel out;
         private final HangDiagnosis hangs;
         private final long timeoutSeconds;
         private final int round;
-        private final Gson gson = new Gson();
         // Tests publish from their own threads (SEPARATE_THREAD timeouts), so both levels are thread-safe.
         private final Map<String, List<String>> published = new ConcurrentHashMap<>();
 
         private Thread watchdog;
 
-        ResultWriter(BufferedWriter out, HangDiagnosis hangs, long timeoutSeconds, int round) {
+        ResultWriter(ResultChannel out, HangDiagnosis hangs, long timeoutSeconds, int round) {
             this.out = out;
             this.hangs = hangs;
             this.timeoutSeconds = timeoutSeconds;
@@ -176,7 +213,9 @@ public final class TestJvmMain {
             if (failure == null) {
                 write(test, TestResult.Status.PASSED, "", List.of());
             } else if (result.getStatus() == TestExecutionResult.Status.ABORTED) {
-                write(test, TestResult.Status.SKIPPED, failure.getMessage(), List.of());
+                // JUnit prefixes an assumption's own sentence with "Assumption failed: ", which says nothing to a student.
+                write(test, TestResult.Status.SKIPPED,
+                        String.valueOf(failure.getMessage()).replaceFirst("^Assumption failed: ", ""), List.of());
             } else if (failure instanceof TimeoutException) {
                 write(test, TestResult.Status.FAILED, "It did not finish in time: " + failure.getMessage(), hangs.describe());
             } else {
@@ -193,16 +232,9 @@ public final class TestJvmMain {
             write(method, test.getDisplayName(), status, message, details);
         }
 
-        private synchronized void write(String method, String displayName, TestResult.Status status,
-                                        String message, List<String> details) {
-            try {
-                out.write(gson.toJson(new TestResult(method, displayName, status,
-                        message == null ? "" : message, details, round)));
-                out.newLine();
-                out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        private void write(String method, String displayName, TestResult.Status status,
+                           String message, List<String> details) {
+            out.write(new TestResult(method, displayName, status, message == null ? "" : message, details, round));
         }
     }
 }

@@ -7,7 +7,6 @@ import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,12 +110,8 @@ final class JUnitXml {
     /** The end of what the submission printed; a submission may have printed gigabytes. */
     private static String outputTail(Outcome outcome) {
         if (outcome.verdict() == null || outcome.verdict().output() == null) return "";
-        try (var file = new RandomAccessFile(outcome.verdict().output().toFile(), "r")) {
-            long start = Math.max(0, file.length() - OUTPUT_TAIL_BYTES);
-            byte[] tail = new byte[(int) (file.length() - start)];
-            file.seek(start);
-            file.readFully(tail);
-            return new String(tail, StandardCharsets.UTF_8);
+        try {
+            return outcome.verdict().output().tail(OUTPUT_TAIL_BYTES);
         } catch (IOException e) {
             return "";
         }

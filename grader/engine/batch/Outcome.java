@@ -53,7 +53,8 @@ public record Outcome(Student student, Exercise exercise, Grading.Verdict verdic
         var merged = new Grading.Verdict(verdict.submission(),
                 Stream.concat(verdict.compileErrors().stream(), more.compileErrors().stream()).toList(),
                 Stream.concat(verdict.tests().stream(), more.tests().stream()).toList(),
-                verdict.crash() != null ? verdict.crash() : more.crash(), verdict.output());
+                verdict.crash() != null ? verdict.crash() : more.crash(), verdict.output(),
+                Stream.concat(verdict.notes().stream(), more.notes().stream()).distinct().toList());
         return new Outcome(student, exercise, merged, problem, time.plus(speedUp.time));
     }
 

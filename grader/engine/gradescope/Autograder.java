@@ -1,5 +1,6 @@
 package engine.gradescope;
 
+import engine.CappedOutput;
 import engine.Course;
 import engine.Exercise;
 import engine.Grading;
@@ -10,8 +11,6 @@ import engine.TestResult;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -147,14 +146,10 @@ public final class Autograder {
     }
 
     /** Only the end: a submission may have printed gigabytes. */
-    private static String outputTail(Path output) {
+    private static String outputTail(CappedOutput.Output output) {
         if (output == null) return "(nothing)";
-        try (var file = new RandomAccessFile(output.toFile(), "r")) {
-            long start = Math.max(0, file.length() - OUTPUT_TAIL_BYTES);
-            byte[] tail = new byte[(int) (file.length() - start)];
-            file.seek(start);
-            file.readFully(tail);
-            String text = new String(tail, StandardCharsets.UTF_8).strip();
+        try {
+            String text = output.tail(OUTPUT_TAIL_BYTES).strip();
             return text.isEmpty() ? "(nothing)" : text;
         } catch (IOException e) {
             return "(no output to show: " + e.getMessage() + ")";

@@ -227,7 +227,7 @@ class WorkerPoolTest {
     void returnsEachWorkersAnswerAsWritten() throws Exception {
         var jobs = LongStream.range(0, 12).mapToObj(k -> "sum " + k * 100_000 + " " + (k + 1) * 100_000).toList();
         var expected = LongStream.range(0, 12)
-                .mapToObj(k -> Double.toString(Worker.sumOfSquareRoots(k * 100_000, (k + 1) * 100_000))).toList();
+                .mapToObj(k -> Double.toString(Kernels.sumOfSquareRoots(k * 100_000, (k + 1) * 100_000))).toList();
 
         var results = run(jobs, 2);
 
