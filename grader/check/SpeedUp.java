@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * order flipping each pair, and the verdict is the median of the per-pair ratios, so one slow moment does not
  * decide it. The threshold is scaled to p = min(cores, tasks): half of the speed-up Amdahl's law allows for a
  * 95 % parallel program, pass ≥ 1 + 0.5·(S(p) − 1), which is 1.45× on 2 cores, 2.24× on 4, 3.46× on 8.
- * A reference kernel measured around the student's shows whether the machine itself can reach it right now;
+ * A reference kernel, timed between the pairs, shows whether the machine itself could reach it meanwhile;
  * if not (another program is busy), the check retries, and if the machine stays busy it is skipped as
  * inconclusive rather than failing the student.
  */
@@ -86,46 +86,54 @@ public final class SpeedUp {
                 .isGreaterThanOrEqualTo(last.threshold());
     }
 
-    /** Median ratio over alternating pairs, with the reference kernel measured before and after. */
+    /**
+     * Median ratio over alternating pairs. The reference kernel runs a pair of its own after each of them, so
+     * it samples the machine at the same moments as the measurement, not only before and after it.
+     */
     public static Measurement measure(int p, int cores, Runnable baseline, Runnable parallel) {
-        double referenceBefore = referenceSpeedUp(p);
+        Pair reference = referencePair(p);
         baseline.run();
         parallel.run();
+        Pair measured = new Pair(baseline, parallel);
         List<Double> ratios = new ArrayList<>();
+        List<Double> references = new ArrayList<>();
         for (int pair = 0; pair < PAIRS; pair++) {
+            ratios.add(measured.ratio(pair % 2 == 0));
+            references.add(reference.ratio(pair % 2 == 1));
+        }
+        return new Measurement(median(ratios), threshold(p), p, cores, median(references));
+    }
+
+    /**
+     * What this machine gives right now: the same square-root sum on 1 thread and on p threads, warmed up: in a fresh JVM its first runs are interpreted or half-compiled, and a
+     * reference taken then says "busy" on an idle machine.
+     */
+    private static Pair referencePair(int p) {
+        long work = 8_000_000L * p;
+        Pair reference = new Pair(() -> Kernels.sink = Kernels.sumOfSquareRoots(0, work),
+                () -> Kernels.sink = Kernels.onThreads(p, work, Kernels::sumOfSquareRoots));
+        for (int warmUp = 0; warmUp < 3; warmUp++) {
+            reference.ratio(true);
+        }
+        return reference;
+    }
+
+    /** One thread's version and the parallel one of the same work, timed back to back. */
+    private record Pair(Runnable baseline, Runnable parallel) {
+
+        /** Baseline time over parallel time, timing the baseline first or second. */
+        double ratio(boolean baselineFirst) {
             long base;
             long par;
-            if (pair % 2 == 0) {
+            if (baselineFirst) {
                 base = time(baseline);
                 par = time(parallel);
             } else {
                 par = time(parallel);
                 base = time(baseline);
             }
-            ratios.add((double) base / par);
+            return (double) base / par;
         }
-        double reference = Math.min(referenceBefore, referenceSpeedUp(p));
-        return new Measurement(median(ratios), threshold(p), p, cores, reference);
-    }
-
-    /**
-     * What this machine gives right now: the same square-root sum on 1 thread and on p threads. Both are run
-     * a few times first: in a fresh JVM the first runs are interpreted or half-compiled, and a reference taken
-     * then says "busy" on an idle machine.
-     */
-    static double referenceSpeedUp(int p) {
-        long work = 8_000_000L * p;
-        Runnable one = () -> Kernels.sink = Kernels.sumOfSquareRoots(0, work);
-        Runnable many = () -> Kernels.sink = Kernels.onThreads(p, work, Kernels::sumOfSquareRoots);
-        for (int warmUp = 0; warmUp < 3; warmUp++) {
-            one.run();
-            many.run();
-        }
-        List<Double> ratios = new ArrayList<>();
-        for (int pair = 0; pair < PAIRS; pair++) {
-            ratios.add((double) time(one) / time(many));
-        }
-        return median(ratios);
     }
 
     private static long time(Runnable work) {
