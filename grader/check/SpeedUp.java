@@ -1,8 +1,10 @@
 package check;
 
+import com.sun.management.OperatingSystemMXBean;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.TestReporter;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,12 +30,29 @@ public final class SpeedUp {
     static final double EFFICIENCY = Double.parseDouble(System.getProperty(EFFICIENCY_PROPERTY, "0.5"));
     private static final int PAIRS = 5;
     private static final int ATTEMPTS = 3;
+    /**
+     * One thread cannot keep more than one core busy (JIT and GC threads add a little): a parallel version that
+     * used fewer cores than this ran one thing at a time, whatever speed-up a noisy machine showed.
+     */
+    static final double MIN_CORES_BUSY = 1.2;
+    private static final OperatingSystemMXBean OS =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-    /** One measurement: the median ratio of baseline time to parallel time, and what it was held against. */
-    public record Measurement(double speedUp, double threshold, int parallelism, int cores, double reference) {
+    /**
+     * One measurement: the median ratio of baseline time to parallel time, and what it was held against.
+     *
+     * @param coresBusy this JVM's CPU time over wall time during the parallel runs (median); NaN where the
+     *                  work runs in other processes
+     */
+    public record Measurement(double speedUp, double threshold, int parallelism, int cores, double reference,
+                              double coresBusy) {
 
         public boolean passed() {
-            return speedUp >= threshold;
+            return speedUp >= threshold && !ranOnOneCore();
+        }
+
+        public boolean ranOnOneCore() {
+            return coresBusy < MIN_CORES_BUSY;
         }
 
         public boolean machineBusy() {
@@ -42,8 +61,9 @@ public final class SpeedUp {
 
         @Override
         public String toString() {
-            return String.format("speed-up %.2f× with %d threads on %d cores (threshold %.2f×; reference kernel %.2f×)",
-                    speedUp, parallelism, cores, threshold, reference);
+            return String.format("speed-up %.2f× with %d threads on %d cores (threshold %.2f×; reference kernel %.2f×%s)",
+                    speedUp, parallelism, cores, threshold, reference,
+                    Double.isNaN(coresBusy) ? "" : String.format("; %.1f cores busy", coresBusy));
         }
     }
 
@@ -60,6 +80,17 @@ public final class SpeedUp {
      * min(cores, tasks) threads; publishes the measured figures to the report whether it passes or not.
      */
     public static void assertFaster(TestReporter reporter, int tasks, Runnable baseline, Runnable parallel) {
+        assertFaster(reporter, tasks, baseline, parallel, true);
+    }
+
+    /** {@link #assertFaster}, for work done in other processes: their CPU time is not this JVM's to count. */
+    public static void assertFasterAcrossProcesses(TestReporter reporter, int tasks, Runnable baseline,
+                                                   Runnable parallel) {
+        assertFaster(reporter, tasks, baseline, parallel, false);
+    }
+
+    private static void assertFaster(TestReporter reporter, int tasks, Runnable baseline, Runnable parallel,
+                                     boolean inThisJvm) {
         int cores = Runtime.getRuntime().availableProcessors();
         int p = Math.min(cores, tasks);
         Assumptions.assumeTrue(p > 1, () -> "Java sees " + cores + " core here" + (tasks < 2 ? "s but only 1 task" : "")
@@ -67,7 +98,7 @@ public final class SpeedUp {
                 + " (on Gradescope, raise the autograder's CPU setting).");
         Measurement measurement = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            measurement = measure(p, cores, baseline, parallel);
+            measurement = measure(p, cores, baseline, parallel, inThisJvm);
             if (measurement.passed() || !measurement.machineBusy()) {
                 break;
             }
@@ -84,6 +115,12 @@ public final class SpeedUp {
                                 + " right after each start())? Measured: %s.",
                         last.speedUp(), last.parallelism(), last.cores(), last.threshold(), last))
                 .isGreaterThanOrEqualTo(last.threshold());
+        assertThat(last.coresBusy())
+                .withFailMessage(() -> String.format("Your parallel version measured %.2f× as fast as one thread, but it"
+                                + " kept only %.1f cores busy: its work ran on one thread at a time, so that figure was"
+                                + " the machine's noise, not parallelism. Measured: %s.",
+                        last.speedUp(), last.coresBusy(), last))
+                .isGreaterThanOrEqualTo(MIN_CORES_BUSY);
     }
 
     /**
@@ -91,6 +128,10 @@ public final class SpeedUp {
      * it samples the machine at the same moments as the measurement, not only before and after it.
      */
     public static Measurement measure(int p, int cores, Runnable baseline, Runnable parallel) {
+        return measure(p, cores, baseline, parallel, true);
+    }
+
+    private static Measurement measure(int p, int cores, Runnable baseline, Runnable parallel, boolean inThisJvm) {
         Pair reference = referencePair(p);
         baseline.run();
         parallel.run();
@@ -101,7 +142,8 @@ public final class SpeedUp {
             ratios.add(measured.ratio(pair % 2 == 0));
             references.add(reference.ratio(pair % 2 == 1));
         }
-        return new Measurement(median(ratios), threshold(p), p, cores, median(references));
+        return new Measurement(median(ratios), threshold(p), p, cores, median(references),
+                inThisJvm ? median(measured.coresBusy) : Double.NaN);
     }
 
     /**
@@ -119,19 +161,19 @@ public final class SpeedUp {
     }
 
     /** One thread's version and the parallel one of the same work, timed back to back. */
-    private record Pair(Runnable baseline, Runnable parallel) {
+    private record Pair(Runnable baseline, Runnable parallel, List<Double> coresBusy) {
+
+        Pair(Runnable baseline, Runnable parallel) {
+            this(baseline, parallel, new ArrayList<>());
+        }
 
         /** Baseline time over parallel time, timing the baseline first or second. */
         double ratio(boolean baselineFirst) {
-            long base;
-            long par;
-            if (baselineFirst) {
-                base = time(baseline);
-                par = time(parallel);
-            } else {
-                par = time(parallel);
-                base = time(baseline);
-            }
+            long base = baselineFirst ? time(baseline) : 0;
+            long cpu = OS.getProcessCpuTime();
+            long par = time(parallel);
+            coresBusy.add(cpu < 0 ? Double.NaN : (double) (OS.getProcessCpuTime() - cpu) / par);
+            if (!baselineFirst) base = time(baseline);
             return (double) base / par;
         }
     }
