@@ -100,9 +100,17 @@ class Grade implements Callable<Integer> {
                  @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
                          description = "Run each mutant's tests N times: a stress run proving each is rejected"
                                  + " every time, not by luck (default: ${DEFAULT-VALUE}).")
-                 int repeat) throws Exception {
+                 int repeat,
+                 @Option(names = "--mutant", paramLabel = "NAME",
+                         description = "Check only this mutant of the exercise named (no solution, no stub), e.g."
+                                 + " to stress-run several mutants at once.")
+                 String mutant) throws Exception {
         Course course = Course.find(Path.of(""));
         SelfTest selfTest = new SelfTest(course, System.out, repeat);
+        if (mutant != null) {
+            if (only == null || only.size() != 1) throw new IllegalArgumentException("--mutant needs one exercise.");
+            return selfTest.runMutant(course.exercise(only.getFirst()), mutant) ? 0 : 1;
+        }
         boolean passed = only == null || only.isEmpty() ? selfTest.run()
                 : selfTest.run(only.stream().map(course::exercise).toList());
         return passed ? 0 : 1;

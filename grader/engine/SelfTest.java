@@ -67,6 +67,16 @@ public final class SelfTest {
         return summary(start);
     }
 
+    /** One mutant of one exercise: to stress-run several mutants side by side. */
+    public boolean runMutant(Exercise exercise, String name) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Mutant mutant = Mutant.of(course, exercise).stream().filter(m -> m.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(exercise.id() + " has no mutant '" + name + "'."));
+        heading(exercise.id() + " · " + exercise.title());
+        checkMutant(mutant);
+        return summary(start);
+    }
+
     private void checkExercises(List<Exercise> exercises) throws IOException, InterruptedException {
         for (Exercise exercise : exercises) {
             heading(exercise.id() + " · " + exercise.title());
