@@ -3,6 +3,7 @@ package engine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** The pipeline for one submission: compile it with the grader's tests, then run them in a JVM of its own. */
 public final class Grading {
@@ -35,7 +36,7 @@ public final class Grading {
         public boolean succeeded() { return failed() == 0; }
 
         /** The named test's result in the given round, if it ran. */
-        public java.util.Optional<TestResult> test(String method, int round) {
+        public Optional<TestResult> test(String method, int round) {
             return tests.stream().filter(t -> t.method().equals(method) && t.round() == round).findFirst();
         }
     }

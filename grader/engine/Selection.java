@@ -1,5 +1,7 @@
 package engine;
 
+import check.SpeedUpTest;
+
 import java.util.List;
 
 /**
@@ -12,6 +14,10 @@ import java.util.List;
 public record Selection(List<String> methods, String tags, int rounds) {
 
     public static final Selection EVERY_TEST = new Selection(List.of(), "", 1);
+    /** The tests that measure CPU speed-up: they need the cores to themselves. */
+    public static final Selection SPEED_UP_TESTS = tagged(SpeedUpTest.TAG);
+    /** Every test but the speed-up ones: these may run beside other work. */
+    public static final Selection ALL_BUT_SPEED_UP_TESTS = tagged("!" + SpeedUpTest.TAG);
 
     public Selection {
         methods = List.copyOf(methods);
@@ -22,7 +28,7 @@ public record Selection(List<String> methods, String tags, int rounds) {
         return new Selection(methods, "", 1);
     }
 
-    public static Selection tagged(String tags) {
+    private static Selection tagged(String tags) {
         return new Selection(List.of(), tags, 1);
     }
 

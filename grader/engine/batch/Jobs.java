@@ -25,8 +25,8 @@ final class Jobs {
 
     /** The two phases: speed-up tests need the cores to themselves, so they run apart, one at a time. */
     enum Phase {
-        OTHERS(Selection.tagged("!" + check.SpeedUpTest.TAG), ""),
-        SPEED_UP(Selection.tagged(check.SpeedUpTest.TAG), "-speed-up");
+        OTHERS(Selection.ALL_BUT_SPEED_UP_TESTS, ""),
+        SPEED_UP(Selection.SPEED_UP_TESTS, "-speed-up");
 
         final Selection selection;
         final String labelSuffix;

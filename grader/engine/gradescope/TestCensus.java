@@ -1,6 +1,5 @@
 package engine.gradescope;
 
-import check.SpeedUpTest;
 import engine.Course;
 import engine.Exercise;
 import engine.Grading;
@@ -26,8 +25,8 @@ final class TestCensus {
         List<Manifest.ExerciseTests> counted = new ArrayList<>();
         for (Exercise exercise : exercises) {
             long start = System.nanoTime();
-            Grading.Verdict speedUp = grade(course, exercise, SpeedUpTest.TAG);
-            Grading.Verdict others = grade(course, exercise, "!" + SpeedUpTest.TAG);
+            Grading.Verdict speedUp = grade(course, exercise, Selection.SPEED_UP_TESTS);
+            Grading.Verdict others = grade(course, exercise, Selection.ALL_BUT_SPEED_UP_TESTS);
             List<String> speedUpTests = speedUp.tests().stream().map(TestResult::method).toList();
             int tests = speedUpTests.size() + others.tests().size();
             long failed = speedUp.tests().stream().filter(TestResult::failed).count()
@@ -42,9 +41,9 @@ final class TestCensus {
     }
 
     /** A solution that does not compile or crashes would give a wrong count: no zip is better than that one. */
-    private static Grading.Verdict grade(Course course, Exercise exercise, String tags)
+    private static Grading.Verdict grade(Course course, Exercise exercise, Selection tests)
             throws IOException, InterruptedException {
-        Grading.Verdict verdict = Grading.grade(course, Submission.solution(course, exercise), Selection.tagged(tags));
+        Grading.Verdict verdict = Grading.grade(course, Submission.solution(course, exercise), tests);
         if (!verdict.compileErrors().isEmpty() || verdict.crash() != null) {
             throw new IllegalStateException("The solution of " + exercise.id() + " cannot be graded, so its tests"
                     + " cannot be counted: " + verdict.problem() + " " + String.join("\n", verdict.compileErrors())
