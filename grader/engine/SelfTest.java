@@ -36,7 +36,7 @@ public final class SelfTest {
     private static final int ROUNDS_PER_JVM = 10;
 
     /**
-     * Lessons mostly sleep, wait on servers and start JVMs; two side by side take little more than one.
+     * Lessons mostly sleep, wait on servers and start JVMs: side by side, each ran about a third slower, not twice.
      * Their live figures then say the cores were busy, which the self-test does not judge: it checks they run.
      */
     private static final int LESSONS_AT_ONCE = 2;
