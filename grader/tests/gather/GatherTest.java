@@ -45,10 +45,11 @@ class GatherTest {
                     + "a task there belongs to no executor of yours, so nothing can interrupt it or wait for it to "
                     + "end. Create an executor of virtual threads in try-with-resources and hand it to supplyAsync");
 
-    /// How long the slow tasks wait: far longer than any correct gather takes to throw or time out.
-    private static final Duration SLOW = Duration.ofSeconds(5);
+    /// How long the slow tasks wait: longer than any bound here (1.9 s at most), so a gather that waits for one
+    /// fails, and far longer than a correct gather takes to throw or time out (about 0.1 s to 0.4 s).
+    private static final Duration SLOW = Duration.ofMillis(2500);
     /// A gather that takes this long waited for a slow task: a wrong answer, not a busy machine.
-    private static final Duration WAITED_FOR_SLOW = Duration.ofMillis(4500);
+    private static final Duration WAITED_FOR_SLOW = SLOW.multipliedBy(9).dividedBy(10);
     /// Time allowed on top of when a correct gather could react: generous for a machine shared with others.
     private static final Duration SLACK = Duration.ofMillis(1500);
 
@@ -169,7 +170,7 @@ class GatherTest {
     @DisplayName("when several tasks fail, gather reports the failure that happened first, not the first in the list")
     void reportsTheFailureThatHappenedFirst() throws Exception {
         var lateFailure = new IllegalStateException("task-1 failed late");
-        var late = new Slow("task-1", Duration.ofSeconds(3), lateFailure);
+        var late = new Slow("task-1", Duration.ofMillis(1500), lateFailure);
         var earlyFailure = new IllegalStateException("task-2 failed early");
         var tasks = List.of(late.task, failingOnceStarted("task-2", late, 50, earlyFailure));
 
@@ -179,7 +180,7 @@ class GatherTest {
                 .withFailMessage("task-2 failed 0.05 s after the start, but gather %s", outcome(thrown))
                 .isInstanceOf(ExecutionException.class);
         assertThat(thrown.getCause())
-                .withFailMessage("task-2 threw \"%s\" 0.05 s after the start, task-1 would throw \"%s\" after 3 s; "
+                .withFailMessage("task-2 threw \"%s\" 0.05 s after the start, task-1 would throw \"%s\" after 1.5 s; "
                         + "gather's ExecutionException is caused by %s. Report the failure that happens FIRST, "
                         + "whichever task it comes from, as soon as it happens. Timeline:%s",
                         earlyFailure.getMessage(), lateFailure.getMessage(), thrown.getCause(), timeline)
@@ -402,7 +403,7 @@ class GatherTest {
         var slow = new Slow("slow", SLOW);
         var failure = new IllegalStateException("task-2 failed");
         var tasks = List.of(slow.task, failingOnceStarted("task-2", slow, 100, failure));
-        var timeout = Duration.ofSeconds(3);
+        var timeout = Duration.ofSeconds(2);
 
         long start = System.nanoTime();
         var thrown = catchThrowable(() -> Gather.gather(tasks, timeout));

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.TestReporter;
 class WorkerPoolTest {
 
     /// How long a test waits for run to return before it calls it stuck; far more than any run here needs.
-    private static final Duration RUN_LIMIT = Duration.ofSeconds(20);
+    private static final Duration RUN_LIMIT = Duration.ofSeconds(10);
     /// How long the desk holds a job back while it waits for other jobs to arrive.
     private static final Duration HOLD = Duration.ofSeconds(8);
     /// How long worker processes may take to end after run has returned.
