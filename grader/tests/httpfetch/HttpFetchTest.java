@@ -124,9 +124,11 @@ class HttpFetchTest {
         server.defaultDelay(Duration.ofMillis(200));
 
         // Best of up to 3 runs: a correct fetchAll reaches the cap at once, but a busy machine may start a
-        // request a little late. A fetchAll that never has more than k - 1 in flight cannot reach it in any run.
-        int peak = 0;
-        for (int run = 1; run <= 3 && peak < k; run++) {
+        // request a little late. A fetchAll that never has more than k - 1 in flight cannot reach it in any run;
+        // one that had a single request in flight at a time overlapped nothing, which no pause explains: no retry.
+        int peak = 0, runs = 0;
+        while (runs < 3 && peak < k && (runs == 0 || peak > 1)) {
+            runs++;
             server.resetCounts();
             fetchAll(pages(n), k, NO_HURRY);
             peak = Math.max(peak, server.peakInFlight());
@@ -135,9 +137,9 @@ class HttpFetchTest {
         reporter.publishEntry("most requests in flight at once", peak + " (maxConcurrency " + k + ")");
         assertThat(peak)
                 .withFailMessage("with maxConcurrency = %d and %d URLs, each answered after 200 ms, at most %d "
-                        + "request(s) were in flight at once (best of 3 runs). Start every fetch before you wait for "
+                        + "request(s) were in flight at once (%s). Start every fetch before you wait for "
                         + "any (a virtual thread per URL); only the cap may hold them back. The server saw:%s",
-                        k, n, peak, server.describe())
+                        k, n, peak, bestOf(runs), server.describe())
                 .isGreaterThanOrEqualTo(k);
     }
 
@@ -150,12 +152,17 @@ class HttpFetchTest {
         Duration lowest = delay.multipliedBy((n + k - 1) / k); // 3 rounds of 4: no capped fetchAll can be faster
         Duration oneAfterAnother = delay.multipliedBy(n);
         Duration bound = oneAfterAnother.dividedBy(2);
+        Duration aboutOneAfterAnother = oneAfterAnother.multipliedBy(9).dividedBy(10);
 
         // Best of up to 3 runs, so that a pause of the machine cannot fail a correct fetchAll. A run faster
-        // than the lowest time is not noise: it broke the cap.
+        // than the lowest time is not noise: it broke the cap; nor is one that took about as long as one
+        // request after another, which is not retried.
         Duration took = null;
         String requests = "";
-        for (int run = 1; run <= 3 && (took == null || took.compareTo(bound) >= 0); run++) {
+        int runs = 0;
+        while (runs < 3 && (took == null
+                || took.compareTo(bound) >= 0 && took.compareTo(aboutOneAfterAnother) < 0)) {
+            runs++;
             long from = System.nanoTime();
             fetchAll(pages(n), k, NO_HURRY);
             long to = System.nanoTime();
@@ -177,11 +184,11 @@ class HttpFetchTest {
                         Latency.seconds(lowest), k, requests)
                 .isGreaterThanOrEqualTo(lowest);
         assertThat(took)
-                .withFailMessage("%d URLs, each answered after %s, %d at a time, took %s (best of 3 runs): expected "
+                .withFailMessage("%d URLs, each answered after %s, %d at a time, took %s (%s): expected "
                         + "about %s, and under %s (one after another takes %s). Do the fetches overlap? Start them "
                         + "all before you wait for any, each on its own virtual thread, and let only the cap hold "
                         + "them back. The server saw, in that run:%s", n, Latency.seconds(delay), k,
-                        Latency.seconds(took), Latency.seconds(lowest), Latency.seconds(bound),
+                        Latency.seconds(took), bestOf(runs), Latency.seconds(lowest), Latency.seconds(bound),
                         Latency.seconds(oneAfterAnother), requests)
                 .isLessThan(bound);
     }
@@ -349,6 +356,13 @@ class HttpFetchTest {
 
     private static String describe(List<Response> responses) {
         return responses.stream().map(r -> "%n  %s".formatted(r)).collect(Collectors.joining());
+    }
+
+    /// How many runs a retried measurement took, for a failure message: a run in which nothing overlapped is
+    /// not retried, since no pause of the machine explains it.
+    private static String bestOf(int runs) {
+        return runs == 1 ? "in one run: nothing overlapped, which no pause of the machine explains"
+                : "best of " + runs + " runs";
     }
 
     /// A port on 127.0.0.1 that nothing listens on: one the system just handed out and took back.
