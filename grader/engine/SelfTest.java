@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -115,9 +116,13 @@ public final class SelfTest {
         check("the solution passes all " + verdict.tests().size() + " tests", verdict.succeeded(), why);
     }
 
+    private static String untouchedStubFails(Exercise exercise) {
+        return exercise.id() + "'s untouched stub fails";
+    }
+
     private Outcome checkStub(Exercise exercise) throws IOException, InterruptedException {
         Submission stub = Submission.student(course, exercise);
-        String what = exercise.id() + "'s untouched stub fails";
+        String what = untouchedStubFails(exercise);
         if (!Files.readString(stub.editedFile()).contains(Progress.STUB_BODY)) {
             return Outcome.skipped(what, course.show(stub.editedFile())
                     + " has been edited; the self-test checks untouched stubs (run it on a fresh clone)");
@@ -199,23 +204,19 @@ public final class SelfTest {
      * throws at every call, so however busy the machine, every test that calls it fails.
      */
     private void checkLessonsAndStubs(List<Path> lessons, List<Exercise> exercises) throws InterruptedException {
-        List<Future<Outcome>> stubs = new ArrayList<>();
-        List<Future<Outcome>> runs = new ArrayList<>();
+        // Keyed by the name a check is reported under if it throws; reported in course order, whichever ends first.
+        Map<String, Future<Outcome>> checks = new LinkedHashMap<>();
         try (ExecutorService stubChecker = Executors.newSingleThreadExecutor();
              ExecutorService lessonRunners = Executors.newFixedThreadPool(LESSONS_AT_ONCE)) {
             for (Exercise exercise : exercises) {
-                stubs.add(stubChecker.submit(() -> checkStub(exercise)));
+                checks.put(untouchedStubFails(exercise), stubChecker.submit(() -> checkStub(exercise)));
             }
             for (Path lesson : lessons) {
-                runs.add(lessonRunners.submit(() -> runLesson(lesson)));
+                checks.put(lesson.getFileName() + " runs", lessonRunners.submit(() -> runLesson(lesson)));
             }
         }
-        // Reported in course order, whichever ended first.
-        for (int i = 0; i < exercises.size(); i++) {
-            report(stubs.get(i), exercises.get(i).id() + "'s untouched stub fails");
-        }
-        for (int i = 0; i < lessons.size(); i++) {
-            report(runs.get(i), lessons.get(i).getFileName() + " runs");
+        for (var check : checks.entrySet()) {
+            report(check.getValue(), check.getKey());
         }
     }
 
