@@ -8,6 +8,8 @@
 //DEPS com.google.code.gson:gson:2.15.0
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //DEPS org.apache.commons:commons-compress:1.28.0
+//DEPS io.github.java-diff-utils:java-diff-utils:4.16
+//DEPS com.github.javaparser:javaparser-core:3.28.2
 //SOURCES engine/*.java check/*.java
 //SOURCES commands/*.java engine/batch/*.java engine/gradescope/*.java engine/classroom/*.java
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1
