@@ -1,11 +1,17 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//DEPS com.google.code.gson:gson:2.15.0
+//DEPS io.github.java-diff-utils:java-diff-utils:4.16
+//SOURCES ../engine/Course.java ../engine/Exercise.java ../engine/Submission.java ../engine/Mutant.java
+
+import engine.Course;
+import engine.Exercise;
+import engine.Mutant;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -49,19 +55,17 @@ class MakeSubmissions {
 
     private static final int FLOOD_LINES = 200_000;
 
-    record Exercise(String dir, String file) {}
-
     /** The first line of fetchAll's body in the reference solution; the faults are put right after it. */
     private static final Pattern FETCH_ALL = Pattern.compile("public static <T> List<T> fetchAll\\(.*\\{\\n");
 
-    public static void main(String... args) throws IOException {
+    public static void main(String... args) throws IOException, Mutant.DoesNotApply {
         if (args.length != 1) {
             System.err.println("Usage: MakeSubmissions.java TARGET_FOLDER   (makes 30 submissions in it)");
             System.exit(2);
         }
-        Path course = findCourse();
+        Course course = Course.find(Path.of(""));
         Path target = Path.of(args[0]);
-        List<Exercise> exercises = exercises(course);
+        List<Exercise> exercises = course.exercises();
         Files.createDirectories(target);
         int number = 0;
         for (Kind kind : Kind.values()) {
@@ -81,10 +85,10 @@ class MakeSubmissions {
     }
 
     /** One exercise of one student: the stub's folder, with the edited file as this kind of student wrote it. */
-    private static void write(Path course, Path root, Exercise exercise, Kind kind, int k, int j) throws IOException {
-        Path stub = course.resolve("exercises").resolve(exercise.dir());
-        Path solution = course.resolve("solutions").resolve(exercise.dir()).resolve(exercise.file());
-        Path mutants = course.resolve("grader/mutants").resolve(exercise.dir());
+    private static void write(Course course, Path root, Exercise exercise, Kind kind, int k, int j)
+            throws IOException, Mutant.DoesNotApply {
+        Path stub = course.exercisesDir().resolve(exercise.dir());
+        Path solution = course.solutionsDir().resolve(exercise.dir()).resolve(exercise.file());
         // Partial students vary: exercise j is a stub when (j + k) % 3 == 0, else missing when (j + k) % 5 == 4.
         if (kind == Kind.PARTIAL && (j + k) % 3 != 0 && (j + k) % 5 == 4) return;
         Path dir = Files.createDirectories(root.resolve(exercise.dir()));
@@ -96,8 +100,8 @@ class MakeSubmissions {
         String source = Files.readString(solution);
         source = switch (exercise.dir()) {
             case "bank" -> switch (kind) {
-                case RACY -> Files.readString(mutants.resolve("unsynchronized").resolve(exercise.file()));
-                case DEADLOCK -> Files.readString(mutants.resolve("source-account-first").resolve(exercise.file()));
+                case RACY -> mutant(course, exercise, "unsynchronized");
+                case DEADLOCK -> mutant(course, exercise, "source-account-first");
                 default -> source;
             };
             case "fetchall" -> switch (kind) {
@@ -119,21 +123,9 @@ class MakeSubmissions {
         return source.substring(0, start.end()) + "        " + statement + "\n" + source.substring(start.end());
     }
 
-    /** The exercises in course order, read from course.json's "dir" and "file" fields. */
-    private static List<Exercise> exercises(Path course) throws IOException {
-        String json = Files.readString(course.resolve("grader/course.json"));
-        Matcher dirs = Pattern.compile("\"dir\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
-        Matcher files = Pattern.compile("\"file\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
-        List<Exercise> exercises = new ArrayList<>();
-        while (dirs.find() && files.find()) exercises.add(new Exercise(dirs.group(1), files.group(1)));
-        return exercises;
-    }
-
-    private static Path findCourse() throws IOException {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("grader/course.json"))) return dir;
-        }
-        throw new IOException("Run this from inside the course folder: no grader/course.json above here.");
+    /** The reference solution with the flaw of one of the course's mutants. */
+    private static String mutant(Course course, Exercise exercise, String name) throws IOException, Mutant.DoesNotApply {
+        return String.join("\n", Mutant.named(course, exercise, name).source(course)) + "\n";
     }
 
     private static void zipAndDelete(Path from, Path zip) throws IOException {

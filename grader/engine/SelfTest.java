@@ -80,8 +80,7 @@ public final class SelfTest {
     /** One mutant of one exercise: to stress-run several mutants side by side. */
     public boolean runMutant(Exercise exercise, String name) throws IOException, InterruptedException {
         long start = System.nanoTime();
-        Mutant mutant = Mutant.of(course, exercise).stream().filter(m -> m.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(exercise.id() + " has no mutant '" + name + "'."));
+        Mutant mutant = Mutant.named(course, exercise, name);
         heading(exercise.id() + " · " + exercise.title());
         checkMutant(mutant);
         return summary(start);
@@ -91,8 +90,9 @@ public final class SelfTest {
     private void checkExercises(List<Exercise> exercises, boolean withStubs) throws IOException, InterruptedException {
         for (Exercise exercise : exercises) {
             heading(exercise.id() + " · " + exercise.title());
-            checkSolution(exercise);
+            checkContract(exercise, checkSolution(exercise));
             if (withStubs) report(checkStub(exercise));
+            checkMutantsArePatches(exercise);
             for (Mutant mutant : Mutant.of(course, exercise)) {
                 checkMutant(mutant);
             }
@@ -107,13 +107,47 @@ public final class SelfTest {
         return failed == 0;
     }
 
-    private void checkSolution(Exercise exercise) throws IOException, InterruptedException {
+    private Grading.Verdict checkSolution(Exercise exercise) throws IOException, InterruptedException {
         Grading.Verdict verdict = Grading.grade(course, Submission.solution(course, exercise));
         List<String> why = new ArrayList<>(verdict.compileErrors());
         verdict.tests().stream().filter(TestResult::failed)
                 .forEach(t -> why.add(t.displayName() + ": " + t.message()));
         if (verdict.problem() != null) why.add(verdict.problem());
         check("the solution passes all " + verdict.tests().size() + " tests", verdict.succeeded(), why);
+        return verdict;
+    }
+
+    /** Every clause of the exercise's contract, on every method it binds, is checked by a test of the solution's run. */
+    private void checkContract(Exercise exercise, Grading.Verdict solution) throws IOException {
+        Path file = Contract.file(course, exercise);
+        if (!Files.isRegularFile(file)) {
+            check("it has a contract", false, List.of(course.show(file) + " is missing: list the exercise's"
+                    + " requirements there, and tag each test with the clause:method pairs it checks"));
+            return;
+        }
+        Contract.Coverage coverage = Contract.of(course, exercise).coverage(solution.tests());
+        coverage.table().forEach(row -> out.println("      " + dim(row)));
+        List<String> why = new ArrayList<>();
+        coverage.uncovered().forEach(pair -> why.add("no test is tagged " + pair));
+        coverage.unknown().forEach(tag -> why.add("the tag " + tag + " names no clause and method of "
+                + course.show(file)));
+        check("each of the contract's " + coverage.pairs() + " clause × method pairs has a test", why.isEmpty(), why);
+    }
+
+    /** Mutants are kept as diffs that show their one flaw, never as copies that drift from the solution. */
+    private void checkMutantsArePatches(Exercise exercise) throws IOException {
+        Path dir = course.mutantsDir(exercise);
+        if (!Files.isDirectory(dir)) return;
+        List<String> others;
+        try (Stream<Path> files = Files.list(dir)) {
+            others = files.filter(p -> !p.getFileName().toString().endsWith(Mutant.EXTENSION))
+                    .map(course::show).sorted().toList();
+        }
+        if (!others.isEmpty()) {
+            check(course.show(dir) + " holds mutants as patches only", false, others.stream()
+                    .map(p -> p + " is not a " + Mutant.EXTENSION + " file: keep a mutant as a diff of the solution")
+                    .toList());
+        }
     }
 
     private static String untouchedStubFails(Exercise exercise) {
@@ -139,6 +173,13 @@ public final class SelfTest {
             check(what, false, List.of("its header names no test: add a '// Rejected by: testMethod' line"));
             return;
         }
+        Submission submission;
+        try {
+            submission = mutant.submission(course);
+        } catch (Mutant.DoesNotApply e) {
+            check(what, false, List.of(e.getMessage()));
+            return;
+        }
         // Only the tests it names need to run to prove they reject it; a stress run repeats them, a few rounds per
         // JVM so that what a round leaks (threads, processes) stays bounded and each JVM warms up afresh.
         long start = System.nanoTime();
@@ -147,7 +188,7 @@ public final class SelfTest {
         List<String> skippedBecause = new ArrayList<>();
         for (int done = 0; done < rounds; done += ROUNDS_PER_JVM) {
             int chunk = Math.min(ROUNDS_PER_JVM, rounds - done);
-            Grading.Verdict verdict = Grading.grade(course, mutant.submission(),
+            Grading.Verdict verdict = Grading.grade(course, submission,
                     Selection.methods(mutant.rejectedBy()).inRounds(chunk));
             why.addAll(verdict.compileErrors());
             for (int round = 1; round <= chunk; round++) {

@@ -10,6 +10,7 @@ import com.tngtech.archunit.lang.EvaluationResult;
 import org.assertj.core.api.Assertions;
 import org.junit.platform.engine.FilterResult;
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.TestTag;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.Launcher;
@@ -135,7 +136,7 @@ public final class TestJvmMain {
                 String[] sentence = rule.getDescription().split(", because ", 2);
                 broken.add(new TestResult(RULES_METHOD, sentence[0], TestResult.Status.FAILED,
                         "Because " + sentence[1] + ". The grader ran no test.",
-                        result.getFailureReport().getDetails(), 1));
+                        result.getFailureReport().getDetails(), 1, List.of()));
             }
         }
         return broken;
@@ -181,7 +182,7 @@ public final class TestJvmMain {
                 }
                 write("watchdog", "the tests as a whole", TestResult.Status.FAILED,
                         "The tests did not end within " + budget.toSeconds() + " s, so the grader stopped them.",
-                        hangs.describe());
+                        hangs.describe(), List.of());
                 Runtime.getRuntime().halt(1);
             });
         }
@@ -229,12 +230,14 @@ public final class TestJvmMain {
                     .orElse(test.getLegacyReportingName());
             List<String> details = new ArrayList<>(published.getOrDefault(test.getUniqueId(), List.of()));
             details.addAll(diagnosis);
-            write(method, test.getDisplayName(), status, message, details);
+            write(method, test.getDisplayName(), status, message, details,
+                    test.getTags().stream().map(TestTag::getName).sorted().toList());
         }
 
         private void write(String method, String displayName, TestResult.Status status,
-                           String message, List<String> details) {
-            out.write(new TestResult(method, displayName, status, message == null ? "" : message, details, round));
+                           String message, List<String> details, List<String> tags) {
+            out.write(new TestResult(method, displayName, status, message == null ? "" : message, details, round,
+                    tags));
         }
     }
 }
