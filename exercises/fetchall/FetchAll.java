@@ -9,8 +9,9 @@
 // Goal: write fetchAll so that the tasks run at the same time and the whole takes about the
 // LONGEST wait, with the same contract as fetchAllSequentially:
 //   - the results come back in the order of the tasks, whatever order they finish in;
-//   - if a task throws, fetchAll throws an ExecutionException whose cause is that exception;
-//   - when fetchAll returns, every task has finished and no thread it started is still running.
+//   - if a task throws, fetchAll throws an ExecutionException whose cause is that exception
+//     (if several throw: the exception of the first of them in the order of the tasks);
+//   - when fetchAll returns (or throws), every task has finished and no thread it started is still running.
 //
 // Try it:  ./jbang ex01          Check it:  ./jbang grade ex01
 package fetchall;

@@ -9,7 +9,9 @@
 //   - the executor lives in try-with-resources: close() waits for every task and shuts it down,
 //     so no task and no thread outlives fetchAll;
 //   - results are read through the futures in input order, not in the order tasks finish;
-//   - Future.get() rethrows a task's exception as an ExecutionException whose cause is it.
+//   - Future.get() rethrows a task's exception as an ExecutionException whose cause is it; invokeAll has
+//     waited for every task first, so fetchAll throws only once all have finished, and reports the first
+//     failure in the order of the tasks (an Error too: a Future catches every Throwable).
 package fetchall;
 
 import java.time.Duration;
