@@ -6,7 +6,7 @@
 // runAll gets a list of workers (each a Callable that computes one result). Run each worker on a
 // platform thread of its own, all at the same time, and wait for every one of them:
 //   - name the threads "worker-1", "worker-2", … in the order of the list, so a thread dump reads well;
-//   - return the results in the order of the list;
+//   - return the results in the order of the list (a worker may return null: that is its result);
 //   - when runAll returns (or throws), every thread it started has ended: join them all;
 //   - if a worker throws, finish waiting for the others, then throw a WorkerFailedException that names
 //     the thread of the first failing worker (in list order), with the worker's exception as its cause.

@@ -2,6 +2,7 @@
 //JAVA 21+
 
 // Exercise 2 — Start, name and join threads: the reference solution.
+// A worker may return null (its result, like any other): the results list must take it.
 package workers;
 
 import java.time.Duration;
