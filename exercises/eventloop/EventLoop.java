@@ -17,6 +17,8 @@
 //   - while it waits for a timer, the loop thread sleeps: it does not spin;
 //   - a callback that throws does not stop the loop: its exception goes to the failure handler given to
 //     the constructor, on the loop thread, before the next callback runs;
+//   - but an Error a callback throws (not an Exception) ends runUntilComplete, the rest undone, and so
+//     does an interrupt of the loop thread (InterruptedException, at the latest when the loop would sleep);
 //   - one thread only: no Thread of your own, no executor, no CompletableFuture.*Async. Only the loop
 //     thread touches the loop (callbacks schedule from it; your main schedules before the loop runs),
 //     so nothing needs a lock.

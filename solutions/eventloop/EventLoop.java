@@ -17,6 +17,8 @@
 //   - while it waits for a timer, the loop thread sleeps: it does not spin;
 //   - a callback that throws does not stop the loop: its exception goes to the failure handler given to
 //     the constructor, on the loop thread, before the next callback runs;
+//   - but an Error a callback throws (not an Exception) ends runUntilComplete, the rest undone, and so
+//     does an interrupt of the loop thread (InterruptedException, at the latest when the loop would sleep);
 //   - one thread only: no Thread of your own, no executor, no CompletableFuture.*Async. Only the loop
 //     thread touches the loop (callbacks schedule from it; your main schedules before the loop runs),
 //     so nothing needs a lock.
@@ -35,7 +37,9 @@
 //     never "close enough", and the loop re-checks after every sleep;
 //   - with nothing ready, the thread sleeps until the earliest deadline: no CPU is burnt waiting, and no
 //     fixed poll interval makes timers late or keeps the loop running after its last timer;
-//   - each callback runs in a try/catch: its exception goes to the handler and the loop goes on;
+//   - each callback runs in a try/catch: its exception goes to the handler and the loop goes on; the catch
+//     is for Exception only, so an Error goes out of runUntilComplete, as does the InterruptedException
+//     Thread.sleep throws when the loop thread is interrupted;
 //   - there is one thread, the caller's, and only it touches the queue and the heap, so nothing is locked.
 package eventloop;
 

@@ -13,18 +13,26 @@ import check.Latency;
 import check.LiveThreads;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
-import java.lang.management.ManagementFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 
@@ -53,6 +61,7 @@ class EventLoopTest {
     private final EventLoop loop = new EventLoop(failures::add);
 
     @Test
+    @Tag("ready-fifo:callSoon")
     @DisplayName("runs the callbacks given to callSoon in the order they were given")
     void runsReadyCallbacksInFifoOrder() throws Exception {
         var ran = new CopyOnWriteArrayList<Integer>();
@@ -72,6 +81,7 @@ class EventLoopTest {
     }
 
     @Test
+    @Tag("deadline-order:callAt")
     @DisplayName("runs timers in the order of their deadlines, whatever order they were set in")
     void runsTimersInDeadlineOrder() throws Exception {
         var ran = new CopyOnWriteArrayList<Integer>();
@@ -92,6 +102,7 @@ class EventLoopTest {
     }
 
     @Test
+    @Tag("same-deadline-in-order-set:callAt")
     @DisplayName("runs timers that share a deadline in the order they were set")
     void runsTimersWithTheSameDeadlineInTheOrderTheyWereSet() throws Exception {
         var ran = new CopyOnWriteArrayList<String>();
@@ -119,6 +130,8 @@ class EventLoopTest {
     }
 
     @Test
+    @Tag("never-early:callAt")
+    @Tag("never-early:callLater")
     @DisplayName("never runs a timer before its deadline")
     void neverRunsATimerBeforeItsDeadline() throws Exception {
         // 40 timers due 20 ms to 215 ms from now, 5 ms apart, set in a scrambled order: the even ones with
@@ -157,6 +170,8 @@ class EventLoopTest {
     }
 
     @Test
+    @Tag("soon-after:callAt")
+    @Tag("soon-after:callLater")
     @DisplayName("runs each timer soon after its deadline: it sleeps until the next deadline, not a fixed interval")
     void runsEachTimerSoonAfterItsDeadline(TestReporter reporter) throws Exception {
         // A loop that sleeps until the next deadline runs them well under a millisecond late on a quiet machine;
@@ -172,7 +187,12 @@ class EventLoopTest {
             long[] ranAt = new long[offsets.length];
             for (int i = 0; i < offsets.length; i++) {
                 int timer = i;
-                runLoop.callAt(base + ms(offsets[i]), () -> ranAt[timer] = System.nanoTime());
+                Runnable record = () -> ranAt[timer] = System.nanoTime();
+                if (i % 2 == 0) {
+                    runLoop.callAt(base + ms(offsets[i]), record);
+                } else { // due a hair after base + offset: the call takes a moment
+                    runLoop.callLater(Duration.ofNanos(base + ms(offsets[i]) - System.nanoTime()), record);
+                }
             }
             runLoop.runUntilComplete();
             Duration worst = Duration.ZERO;
@@ -195,13 +215,15 @@ class EventLoopTest {
 
         reporter.publishEntry("latest timer, best of up to 5 runs", worstOfBest);
         assertThat(best)
-                .withFailMessage("timers were due at +10, +30, +60 and +100 ms; in the best of 5 runs %s, and "
+                .withFailMessage("timers were due at +10, +30, +60 and +100 ms (set with callAt, callLater, callAt, "
+                        + "callLater); in the best of 5 runs %s, and "
                         + "the bound is %d ms. When nothing is ready, sleep until the earliest deadline (the top "
                         + "of the heap), not for a fixed interval.", worstOfBest, bound.toMillis())
                 .isLessThan(bound);
     }
 
     @Test
+    @Tag("waits-for-all-work:runUntilComplete")
     @DisplayName("returns only once every callback and every timer has run")
     void returnsOnlyOnceEveryTimerHasRun() throws Exception {
         var ran = new CopyOnWriteArrayList<String>();
@@ -225,6 +247,7 @@ class EventLoopTest {
     }
 
     @Test
+    @Tag("returns-when-done:runUntilComplete")
     @DisplayName("returns as soon as no work is left, and at once when nothing was scheduled")
     void returnsAsSoonAsNoWorkIsLeft(TestReporter reporter) throws Exception {
         var bound = Duration.ofMillis(100);
@@ -269,6 +292,8 @@ class EventLoopTest {
     }
 
     @Test
+    @Tag("callers-thread:runUntilComplete")
+    @Tag("handler-on-loop-thread:runUntilComplete")
     @DisplayName("runs every callback, and the failure handler, on the thread that called runUntilComplete")
     void runsEveryCallbackOnTheCallersThread() throws Exception {
         record Ran(String what, Thread thread) {}
@@ -319,6 +344,9 @@ class EventLoopTest {
     }
 
     @Test
+    @Tag("callbacks-schedule:callSoon")
+    @Tag("callbacks-schedule:callAt")
+    @Tag("callbacks-schedule:callLater")
     @DisplayName("runs the callbacks that callbacks schedule with callSoon, callLater and callAt")
     void runsCallbacksScheduledByCallbacks() throws Exception {
         var ran = new CopyOnWriteArrayList<String>();
@@ -355,6 +383,10 @@ class EventLoopTest {
     }
 
     @Test
+    @Tag("failure-goes-on:callSoon")
+    @Tag("failure-goes-on:callLater")
+    @Tag("failure-to-handler:callSoon")
+    @Tag("failure-to-handler:callLater")
     @DisplayName("passes a callback's exception to the failure handler and goes on with the next callback")
     void reportsAFailingCallbackAndGoesOn() {
         var log = new CopyOnWriteArrayList<String>();
@@ -395,19 +427,23 @@ class EventLoopTest {
     }
 
     @Test
+    @Tag("due-timer-not-starved:callAt")
+    @Tag("due-timer-not-starved:callLater")
     @DisplayName("runs a due timer even while callbacks keep scheduling more callbacks with callSoon")
     void runsADueTimerWhileCallbacksKeepCallingSoon() throws Exception {
-        var timerRan = new AtomicBoolean();
+        var laterRan = new AtomicBoolean();
+        var atRan = new AtomicBoolean();
         var gaveUp = new AtomicBoolean();
         var turns = new AtomicInteger();
         long giveUpAt = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        loop.callLater(Duration.ofMillis(20), () -> timerRan.set(true));
-        // A callback that schedules itself again with callSoon until the timer has run (or 2 s have passed).
+        loop.callLater(Duration.ofMillis(20), () -> laterRan.set(true));
+        loop.callAt(System.nanoTime() + ms(30), () -> atRan.set(true));
+        // A callback that schedules itself again with callSoon until both timers have run (or 2 s have passed).
         loop.callSoon(new Runnable() {
             @Override
             public void run() {
                 turns.incrementAndGet();
-                if (timerRan.get()) return;
+                if (laterRan.get() && atRan.get()) return;
                 if (System.nanoTime() - giveUpAt >= 0) {
                     gaveUp.set(true);
                     return;
@@ -418,52 +454,631 @@ class EventLoopTest {
 
         loop.runUntilComplete();
 
+        var notRun = new ArrayList<String>();
+        if (!laterRan.get()) notRun.add("callLater(20 ms)");
+        if (!atRan.get()) notRun.add("callAt(now + 30 ms)");
         assertThat(gaveUp.get())
-                .withFailMessage("a callback kept giving itself to callSoon again; the timer due after 20 ms had "
-                        + "not run when the callback gave up 2 s later, after %,d runs. The loop ran the callbacks "
+                .withFailMessage("a callback kept giving itself to callSoon again; the timer %s had not run when "
+                        + "the callback gave up 2 s later, after %,d runs. The loop ran the callbacks "
                         + "that callbacks added before it looked at the timers again. In each turn, run only the "
                         + "callbacks that were ready when the turn began (for (int n = ready.size(); n > 0; n--)), "
-                        + "then move the due timers to the queue.", turns.get())
+                        + "then move the due timers to the queue.", String.join(" and ", notRun), turns.get())
                 .isFalse();
-        assertThat(timerRan.get()).withFailMessage("the timer due after 20 ms never ran").isTrue();
+        assertThat(notRun).withFailMessage("the timer %s never ran", String.join(" and ", notRun)).isEmpty();
     }
 
     @Test
+    @Tag("sleeps-not-spins:runUntilComplete")
     @DisplayName("sleeps while it waits for a timer, instead of spinning on the CPU")
     void sleepsWhileItWaitsForATimer(TestReporter reporter) throws Exception {
-        var threads = ManagementFactory.getThreadMXBean();
-        Assumptions.assumeTrue(threads.isCurrentThreadCpuTimeSupported(),
-                "this JVM cannot measure a thread's CPU time, so this check is skipped");
-        // A first short run, so that loading classes and first calls are not counted.
-        loop.callLater(Duration.ofMillis(1), () -> {});
-        loop.runUntilComplete();
-
-        var wait = Duration.ofMillis(400);
+        warmUp();
         var waiting = new EventLoop(failures::add);
         var ran = new AtomicBoolean();
-        waiting.callLater(wait, () -> ran.set(true));
-        long cpuBefore = threads.getCurrentThreadCpuTime();
-        long start = System.nanoTime();
-        waiting.runUntilComplete();
-        var took = Duration.ofNanos(System.nanoTime() - start);
-        var cpu = Duration.ofNanos(threads.getCurrentThreadCpuTime() - cpuBefore);
+        waiting.callLater(Duration.ofMillis(400), () -> ran.set(true));
 
-        reporter.publishEntry("CPU used by the loop thread while it waited",
-                "%.1f ms in %s".formatted(cpu.toNanos() / 1e6, Latency.seconds(took)));
+        var watched = Watched.of(waiting::runUntilComplete);
+
+        reporter.publishEntry("the loop thread while it waited", watched.toString());
         assertThat(ran.get()).withFailMessage("the timer due after 0.40 s never ran").isTrue();
-        var bound = took.dividedBy(10);
-        assertThat(cpu)
-                .withFailMessage("the loop had one timer, due after 0.40 s, and nothing else to do; in the %s it "
-                        + "took, the loop thread used %.0f ms of CPU (bound: %.0f ms, a tenth). It spun, checking the clock "
-                        + "over and over. When nothing is ready, Thread.sleep until the earliest deadline.",
-                        Latency.seconds(took), cpu.toNanos() / 1e6, bound.toNanos() / 1e6)
-                .isLessThan(bound);
+        assertThat(watched.runnableShare())
+                .withFailMessage("the loop had one timer, due after 0.40 s, and nothing else to do; its thread was %s "
+                        + "(bound: half). It spun, checking the clock over and over. When nothing is ready, "
+                        + "Thread.sleep until the earliest deadline.", watched)
+                .isLessThan(0.5);
     }
 
     @Test
+    @Tag("one-thread:EventLoop")
     @DisplayName("starts no thread and uses no executor, timer thread or CompletableFuture.*Async")
     void startsNoThreadAndUsesNoExecutor() {
         eventLoopStartsNoThreadAndUsesNoExecutor.check(new ClassFileImporter().importPackagesOf(EventLoop.class));
+    }
+
+    // ---- Work set while the loop runs, deadlines already past, and timers seconds away ----------------------
+    // A correct loop need not wait for a timer seconds away: a callback interrupts the loop thread, and the
+    // loop ends with InterruptedException when it would next sleep (see runUntilInterrupted).
+
+    /// A timer far enough away that waiting for it shows, and that a test ends the run before it is due.
+    private static final Duration FAR = Duration.ofSeconds(2);
+
+    /// A callback that interrupts the loop thread, so that the run ends when the loop would next sleep.
+    private static final Runnable INTERRUPT_THE_LOOP = () -> Thread.currentThread().interrupt();
+
+    @Test
+    @Tag("soon-after:callAt")
+    @Tag("soon-after:callLater")
+    @Tag("callbacks-schedule:callAt")
+    @Tag("callbacks-schedule:callLater")
+    @DisplayName("runs a timer a callback sets sooner than the one the loop waits for, without waiting for that one")
+    void runsASoonerTimerSetByACallbackWithoutWaitingForTheLaterOne() {
+        // A timer 2 s away is pending; a callback sets another 30 ms away. It must run about 30 ms later, not
+        // when the loop wakes for the timer it was going to wait for before the callback ran.
+        record Case(String what, boolean fromATimer, BiFunction<EventLoop, Runnable, Long> set) {}
+        var cases = List.of(
+                new Case("a ready callback called callLater(30 ms)", false, (loop, callback) -> {
+                    long deadline = System.nanoTime() + ms(30); // the real one is a hair later
+                    loop.callLater(Duration.ofMillis(30), callback);
+                    return deadline;
+                }),
+                new Case("a timer's callback called callAt(now + 30 ms)", true, (loop, callback) -> {
+                    long deadline = System.nanoTime() + ms(30);
+                    loop.callAt(deadline, callback);
+                    return deadline;
+                }));
+        for (var c : cases) {
+            var loop = new EventLoop(failures::add);
+            var deadline = new AtomicLong();
+            var ranAt = new AtomicLong();
+            Runnable setTheSoonerTimer = () -> deadline.set(c.set().apply(loop, () -> {
+                ranAt.set(System.nanoTime());
+                INTERRUPT_THE_LOOP.run();
+            }));
+            loop.callLater(FAR, () -> {});
+            if (c.fromATimer()) {
+                loop.callLater(Duration.ofMillis(10), setTheSoonerTimer);
+            } else {
+                loop.callSoon(setTheSoonerTimer);
+            }
+
+            var thrown = runUntilInterrupted(loop);
+
+            assertThat(thrown).withFailMessage("runUntilComplete threw %s", thrown).isNull();
+            assertThat(ranAt.get()).withFailMessage("%s while a timer %s away was pending; that timer never ran",
+                    c.what(), Latency.seconds(FAR)).isNotZero();
+            var late = Duration.ofNanos(ranAt.get() - deadline.get());
+            assertThat(late)
+                    .withFailMessage("%s while a timer %s away was pending; the new timer ran %s late. The loop "
+                            + "slept until the timer it had picked before the callback ran. Pick the deadline to "
+                            + "sleep until after the turn's callbacks have run: the earliest is the top of the heap "
+                            + "at that moment.", c.what(), Latency.seconds(FAR), Latency.seconds(late))
+                    .isLessThan(FAR.dividedBy(2));
+        }
+    }
+
+    @Test
+    @Tag("soon-after:callAt")
+    @Tag("soon-after:callLater")
+    @Tag("deadline-order:callAt")
+    @Tag("deadline-order:callLater")
+    @DisplayName("runs a timer whose deadline has already passed at once, also one a callback sets")
+    void runsATimerWhoseDeadlineHasAlreadyPassedAtOnce() {
+        record Ran(String what, Duration afterItWasSet) {}
+        var ran = new CopyOnWriteArrayList<Ran>();
+        BiFunction<String, Runnable, Runnable> timer = (what, then) -> {
+            long setAt = System.nanoTime();
+            return () -> {
+                ran.add(new Ran(what, Duration.ofNanos(System.nanoTime() - setAt)));
+                then.run();
+            };
+        };
+        long now = System.nanoTime();
+        loop.callLater(FAR, () -> ran.add(new Ran("the timer 2 s away", Duration.ZERO)));
+        loop.callAt(now - ms(2000), timer.apply("callAt(2 s ago)", () -> {}));
+        loop.callAt(now - ms(1000), timer.apply("callAt(1 s ago)", () -> {}));
+        loop.callLater(Duration.ZERO, timer.apply("callLater(0 s)", () -> {}));
+        loop.callSoon(() -> loop.callAt(System.nanoTime() - ms(1000),
+                timer.apply("callAt(1 s ago) set by a callback", () -> loop.callLater(Duration.ZERO,
+                        timer.apply("callLater(0 s) set by a timer", INTERRUPT_THE_LOOP)))));
+
+        var thrown = runUntilInterrupted(loop);
+
+        assertThat(thrown)
+                .withFailMessage("runUntilComplete threw %s; a callback had set a timer whose deadline was 1 s ago. "
+                        + "A deadline already passed means no wait at all: sleep only if the time left is positive "
+                        + "(Thread.sleep(long) throws on a negative time).", thrown)
+                .isNull();
+        var names = ran.stream().map(Ran::what).toList();
+        assertThat(names)
+                .withFailMessage("expected these timers to run, the first three in the order of their deadlines "
+                        + "(2 s ago, 1 s ago, then the time callLater(0 s) was called): %s; ran: %s. callLater(0 s) is "
+                        + "a timer like any other, due when it is set: not a callSoon.",
+                        List.of("callAt(2 s ago)", "callAt(1 s ago)", "callLater(0 s)",
+                                "callAt(1 s ago) set by a callback", "callLater(0 s) set by a timer"), names)
+                .containsSubsequence("callAt(2 s ago)", "callAt(1 s ago)", "callLater(0 s)")
+                .contains("callAt(1 s ago) set by a callback", "callLater(0 s) set by a timer");
+        var waited = ran.stream().filter(r -> r.afterItWasSet().compareTo(FAR.dividedBy(2)) >= 0)
+                .map(r -> "%s ran %s after it was set".formatted(r.what(), Latency.seconds(r.afterItWasSet())))
+                .toList();
+        assertThat(waited)
+                .withFailMessage("timers whose deadline had passed waited while a timer %s away was pending: %s. "
+                        + "A timer whose deadline has passed is due: it runs at once, in the next turn.",
+                        Latency.seconds(FAR), waited)
+                .isEmpty();
+    }
+
+    @Test
+    @Tag("deadline-order:callAt")
+    @DisplayName("runs timers whose deadlines lie seconds apart in the order of their deadlines")
+    void runsTimersSecondsApartInTheOrderOfTheirDeadlines() throws Exception {
+        // 24 deadlines 0.25 s apart, from 6 s ago to 0.25 s ago (so all due at once), set in a scrambled order
+        // before the run; then 24 more the same way by a callback. Many pairs differ by 2.2 to 4.3 s: more
+        // nanoseconds than an int holds.
+        var ran = new CopyOnWriteArrayList<String>();
+        setPastTimersScrambled("set before the run", ran);
+        loop.callSoon(() -> setPastTimersScrambled("set by a callback", ran));
+
+        loop.runUntilComplete();
+
+        for (String batch : List.of("set before the run", "set by a callback")) {
+            var expected = IntStream.range(0, 24).mapToObj(k -> pastTimerName(batch, k)).toList();
+            var inBatch = ran.stream().filter(name -> name.endsWith(batch)).toList();
+            assertThat(inBatch)
+                    .withFailMessage("24 timers %s were due 6.00 s, 5.75 s, …, 0.25 s ago, set in a scrambled "
+                            + "order; they ran in the order%n  %s%nexpected the earliest deadline first. Compare "
+                            + "deadlines as longs (Long.compare, Comparator.comparingLong): (int) (a - b) of two "
+                            + "nanoTime values seconds apart overflows and flips the sign.", batch, inBatch)
+                    .isEqualTo(expected);
+        }
+    }
+
+    /// Sets 24 timers due 6.00 s, 5.75 s, …, 0.25 s ago, in a scrambled order, each adding its name to `ran`.
+    private void setPastTimersScrambled(String batch, List<String> ran) {
+        long now = System.nanoTime();
+        for (int i = 0; i < 24; i++) {
+            int k = (i * 7) % 24; // timer k is due (24 - k) × 0.25 s ago
+            String name = pastTimerName(batch, k);
+            loop.callAt(now - (24 - k) * ms(250), () -> ran.add(name));
+        }
+    }
+
+    private static String pastTimerName(String batch, int k) {
+        return "due %.2f s ago, %s".formatted((24 - k) * 0.25, batch);
+    }
+
+    @Test
+    @Tag("delay-from-call:callLater")
+    @Tag("deadline-order:callLater")
+    @DisplayName("counts each callLater delay from the call, not from when the loop was made or its turn began")
+    void countsEachCallLaterDelayFromTheCall() throws Exception {
+        var ran = new CopyOnWriteArrayList<String>();
+        // Before the run: A is due at +100 ms; 150 ms later B is set with a delay of 20 ms, so it is due at +170 ms.
+        loop.callLater(Duration.ofMillis(100), () -> ran.add("A"));
+        Thread.sleep(150);
+        loop.callLater(Duration.ofMillis(20), () -> ran.add("B"));
+        // In a callback that takes 150 ms: C is set with 100 ms at its start, D with 20 ms at its end.
+        loop.callSoon(() -> {
+            loop.callLater(Duration.ofMillis(100), () -> ran.add("C"));
+            sleep(Duration.ofMillis(150));
+            loop.callLater(Duration.ofMillis(20), () -> ran.add("D"));
+        });
+
+        loop.runUntilComplete();
+
+        assertThat(ran).withFailMessage("expected the timers A, B, C and D to run; ran: %s", ran)
+                .contains("A", "B", "C", "D");
+        assertThat(ran)
+                .withFailMessage("callLater(100 ms, A), then 150 ms later callLater(20 ms, B), both before the run: "
+                        + "A is due 70 ms before B, but they ran in the order %s. The delay counts from the call to "
+                        + "callLater (System.nanoTime() + delay, read in callLater), not from when the loop was made "
+                        + "or started.", ran)
+                .containsSubsequence("A", "B");
+        assertThat(ran)
+                .withFailMessage("a callback called callLater(100 ms, C), worked for 150 ms, then called "
+                        + "callLater(20 ms, D): C is due 70 ms before D, but they ran in the order %s. The delay "
+                        + "counts from the call to callLater (read System.nanoTime() there), not from the start of "
+                        + "the loop's turn.", ran)
+                .containsSubsequence("C", "D");
+    }
+
+    @Test
+    @Tag("never-early:callAt")
+    @Tag("never-early:callLater")
+    @DisplayName("never runs a timer seconds away before its deadline")
+    void neverRunsATimerSecondsAwayBeforeItsDeadline() {
+        record Timer(String name, long notBefore, AtomicLong ranAt) {}
+        var timers = new ArrayList<Timer>();
+        long now = System.nanoTime();
+        for (int tenths : new int[] {25, 30, 35, 40}) { // 2.5 s to 4 s: more nanoseconds than an int holds
+            var ranAt = new AtomicLong();
+            Runnable record = () -> ranAt.set(System.nanoTime());
+            if (tenths % 10 == 0) { // whole seconds: Duration.getNano(), the nanoseconds of the second, is 0
+                long before = System.nanoTime();
+                loop.callLater(Duration.ofSeconds(tenths / 10), record);
+                timers.add(new Timer("callLater(%d s)".formatted(tenths / 10), before + ms(100L * tenths), ranAt));
+            } else {
+                loop.callAt(now + ms(100L * tenths), record);
+                timers.add(new Timer("callAt(now + %.1f s)".formatted(tenths / 10.0), now + ms(100L * tenths), ranAt));
+            }
+        }
+        loop.callSoon(INTERRUPT_THE_LOOP); // a correct loop ends the run when it would sleep for the first timer
+
+        var thrown = runUntilInterrupted(loop);
+
+        assertThat(thrown).withFailMessage("runUntilComplete threw %s", thrown).isNull();
+        var early = timers.stream().filter(t -> t.ranAt().get() != 0 && t.ranAt().get() < t.notBefore())
+                .map(t -> "%s ran %s early".formatted(t.name(), Latency.seconds(Duration.ofNanos(t.notBefore() - t.ranAt().get()))))
+                .toList();
+        assertThat(early)
+                .withFailMessage("timers 2.5 s to 4 s away ran before their deadline: %s. Keep times in long "
+                        + "nanoseconds: delay.toNanos() (not getNano(), the nanoseconds within the second, nor an "
+                        + "(int) cast: an int holds under 2.15 s of nanoseconds), and compare deadline <= now as longs.",
+                        early)
+                .isEmpty();
+    }
+
+    @Test
+    @Tag("sleeps-not-spins:runUntilComplete")
+    @DisplayName("sleeps while it waits for a timer seconds away, instead of spinning on the CPU")
+    void sleepsWhileItWaitsForATimerSecondsAway(TestReporter reporter) throws Exception {
+        warmUp();
+        // A timer 4.2 s away, and one at 0.3 s that interrupts the loop thread: a correct loop sleeps 0.3 s, and
+        // ends with InterruptedException when it would sleep for the timer 3.9 s away.
+        var waiting = new EventLoop(failures::add);
+        waiting.callLater(Duration.ofMillis(4200), () -> {});
+        waiting.callLater(Duration.ofMillis(300), INTERRUPT_THE_LOOP);
+        var thrown = new AtomicReference<Throwable>();
+
+        var watched = Watched.of(() -> thrown.set(runUntilInterrupted(waiting)));
+
+        reporter.publishEntry("the loop thread while it waited", watched.toString());
+        assertThat(thrown.get()).withFailMessage("runUntilComplete threw %s", thrown.get()).isNull();
+        assertThat(watched.runnableShare())
+                .withFailMessage("the loop had a timer due after 0.3 s and one after 4.2 s, and nothing else to do; "
+                        + "its thread was %s (bound: half). It spun, checking the clock over and over. Sleep for the "
+                        + "whole time left, kept in a long: (int) of more than 2.15 s of nanoseconds is negative.",
+                        watched)
+                .isLessThan(0.5);
+    }
+
+    @Test
+    @Tag("interrupt-ends-run:runUntilComplete")
+    @DisplayName("throws InterruptedException at once when its thread is interrupted while it waits for a timer")
+    void throwsInterruptedExceptionWhenInterruptedWhileItWaits() throws Exception {
+        var loopThread = Thread.currentThread();
+        var timerRan = new AtomicBoolean();
+        var firstTurn = new CountDownLatch(1);
+        var interruptedAt = new AtomicLong();
+        loop.callLater(Duration.ofSeconds(3), () -> timerRan.set(true));
+        loop.callSoon(firstTurn::countDown);
+        // Once the loop has run its first callback, wait until it sleeps (at most 2 s), then interrupt it.
+        var returned = new AtomicBoolean();
+        var interrupter = Thread.ofPlatform().name("interrupter").start(() -> {
+            try {
+                firstTurn.await();
+                long giveUp = System.nanoTime() + ms(2000);
+                while (loopThread.getState() != Thread.State.TIMED_WAITING && !returned.get()
+                        && System.nanoTime() - giveUp < 0) {
+                    Thread.sleep(1);
+                }
+                if (returned.get()) return;
+                interruptedAt.set(System.nanoTime());
+                loopThread.interrupt();
+            } catch (InterruptedException e) {
+                // the test is over
+            }
+        });
+        Throwable thrown = null;
+        long returnedAt;
+        try {
+            loop.runUntilComplete();
+        } catch (Throwable e) {
+            thrown = e;
+        } finally {
+            returnedAt = System.nanoTime();
+            returned.set(true);
+            joinUninterruptibly(interrupter);
+            Thread.interrupted(); // an interrupt that came late must not reach the next test
+        }
+
+        assertThat(thrown)
+                .withFailMessage(thrown == null
+                        ? "the loop thread was interrupted while the loop waited for a timer 3 s away, and "
+                                + "runUntilComplete returned normally (the timer %s). It must throw the "
+                                + "InterruptedException that Thread.sleep throws: let it out, don't catch it."
+                        : "the loop thread was interrupted while the loop waited for a timer 3 s away; "
+                                + "runUntilComplete threw %2$s instead of InterruptedException",
+                        timerRan.get() ? "ran" : "never ran", thrown)
+                .isInstanceOf(InterruptedException.class);
+        var after = Duration.ofNanos(returnedAt - interruptedAt.get());
+        assertThat(after)
+                .withFailMessage("runUntilComplete threw InterruptedException %s after the interrupt; the loop "
+                        + "should stop waiting at once, not when the timer is due.", Latency.seconds(after))
+                .isLessThan(Duration.ofSeconds(1));
+        assertThat(timerRan.get()).withFailMessage("the timer 3 s away ran, after the interrupt").isFalse();
+    }
+
+    @Test
+    @Tag("failure-to-handler:callSoon")
+    @Tag("failure-to-handler:callAt")
+    @Tag("failure-to-handler:callLater")
+    @DisplayName("passes any Exception a callback throws to the failure handler, a checked one too")
+    void passesACheckedExceptionACallbackThrowsToTheHandler() {
+        var reported = new CopyOnWriteArrayList<Exception>();
+        var ran = new CopyOnWriteArrayList<String>();
+        var loop = new EventLoop(reported::add);
+        var fromSoon = new IOException("a checked exception from a callSoon callback");
+        var fromAt = new TimeoutException("a checked exception from a callAt timer");
+        var fromLater = new Exception("a checked exception from a callLater timer");
+        loop.callSoon(() -> sneakyThrow(fromSoon));
+        loop.callAt(System.nanoTime(), () -> sneakyThrow(fromAt));
+        loop.callLater(Duration.ofMillis(1), () -> sneakyThrow(fromLater));
+        loop.callLater(Duration.ofMillis(5), () -> ran.add("a timer after them"));
+
+        var thrown = catchThrowable(loop::runUntilComplete);
+
+        assertThat(thrown)
+                .withFailMessage("runUntilComplete threw %s. A Runnable can throw a checked exception too (Kotlin "
+                        + "code can, or Lombok's @SneakyThrows): it is an Exception like any other, for the failure "
+                        + "handler. Catch Exception around callback.run(), not only RuntimeException.", thrown)
+                .isNull();
+        assertThat(reported)
+                .withFailMessage("three callbacks threw checked exceptions; the failure handler got %s", reported)
+                .containsExactly(fromSoon, fromAt, fromLater);
+        assertThat(ran).withFailMessage("the timer after the failing callbacks never ran")
+                .containsExactly("a timer after them");
+    }
+
+    /// Throws `e`, checked or not, where the compiler allows only unchecked exceptions.
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void sneakyThrow(Throwable e) throws E {
+        throw (E) e;
+    }
+
+    /// What a callback throws to say the program must stop, not a failure to report.
+    static final class CallbackError extends Error {
+        CallbackError(String message) {
+            super(message);
+        }
+    }
+
+    @Test
+    @Tag("error-ends-run:callSoon")
+    @Tag("error-ends-run:callAt")
+    @Tag("error-ends-run:callLater")
+    @DisplayName("lets an Error a callback throws out of runUntilComplete, unreported, the rest undone")
+    void letsAnErrorACallbackThrowsOutOfRunUntilComplete() {
+        record Kind(String name, BiConsumer<EventLoop, Runnable> set) {}
+        var kinds = List.of(new Kind("callSoon", EventLoop::callSoon),
+                new Kind("callAt(now)", (loop, callback) -> loop.callAt(System.nanoTime(), callback)),
+                new Kind("callLater(1 ms)", (loop, callback) -> loop.callLater(Duration.ofMillis(1), callback)));
+        for (var kind : kinds) {
+            var reported = new CopyOnWriteArrayList<Exception>();
+            var loop = new EventLoop(reported::add);
+            var ran = new CopyOnWriteArrayList<String>();
+            var error = new CallbackError("thrown by a callback given to " + kind.name());
+            loop.callSoon(() -> ran.add("a callback before it"));
+            kind.set().accept(loop, () -> {
+                ran.add("the callback that throws an Error");
+                throw error;
+            });
+            loop.callLater(Duration.ofMillis(100), () -> ran.add("a timer due after it"));
+
+            var thrown = catchThrowable(loop::runUntilComplete);
+
+            assertThat(thrown)
+                    .withFailMessage("a callback given to %s threw an Error (not an Exception); runUntilComplete %s. "
+                            + "An Error is not a failure to report: it must come out of runUntilComplete as it is. "
+                            + "Catch Exception around callback.run(), not Throwable.", kind.name(),
+                            thrown == null ? "returned normally" : "threw " + thrown)
+                    .isSameAs(error);
+            assertThat(reported).withFailMessage("the failure handler was given %s; an Error is not reported",
+                    reported).isEmpty();
+            assertThat(ran)
+                    .withFailMessage("a callback given to %s threw an Error: the run ends there, so expected %s, "
+                            + "but ran %s", kind.name(),
+                            List.of("a callback before it", "the callback that throws an Error"), ran)
+                    .containsExactly("a callback before it", "the callback that throws an Error");
+        }
+    }
+
+    @Test
+    @Tag("ready-fifo:callSoon")
+    @Tag("deadline-order:callAt")
+    @Tag("deadline-order:callLater")
+    @Tag("callbacks-schedule:callSoon")
+    @Tag("failure-goes-on:callSoon")
+    @Tag("failure-goes-on:callAt")
+    @Tag("failure-to-handler:callSoon")
+    @Tag("failure-to-handler:callAt")
+    @DisplayName("runs thousands of callbacks and timers, hundreds of them failing, each failure reported before the next")
+    void runsThousandsOfCallbacksAndTimersAndReportsEveryFailure() throws Exception {
+        // 5,000 ready callbacks (every 100th adds one more, every 7th throws), 2,000 timers due in the past in a
+        // scrambled order (every 9th throws), and 1,000 callLater(0 s) timers.
+        var log = Collections.synchronizedList(new ArrayList<String>());
+        var loop = new EventLoop(e -> log.add("reported " + e.getMessage()));
+        var throwers = new ArrayList<String>();
+        int callbacks = 5000, past = 2000, zero = 1000;
+        for (int i = 0; i < callbacks; i++) {
+            String name = "s" + i;
+            boolean fails = i % 7 == 3, adds = i % 100 == 0;
+            if (fails) throwers.add(name);
+            loop.callSoon(() -> {
+                log.add(name);
+                if (adds) loop.callSoon(() -> log.add(name + "+"));
+                if (fails) throw new IllegalStateException(name);
+            });
+        }
+        long now = System.nanoTime();
+        for (int i = 0; i < past; i++) {
+            int k = (i * 777) % past; // timer k is due (past - k) µs ago
+            String name = "t" + k;
+            boolean fails = k % 9 == 4;
+            if (fails) throwers.add(name);
+            loop.callAt(now - (past - k) * 1_000L, () -> {
+                log.add(name);
+                if (fails) throw new IllegalArgumentException(name);
+            });
+        }
+        for (int j = 0; j < zero; j++) {
+            String name = "z" + j;
+            loop.callLater(Duration.ZERO, () -> log.add(name));
+        }
+
+        loop.runUntilComplete();
+
+        var ranLog = List.copyOf(log);
+        record Series(String what, String pattern, List<String> expected) {}
+        for (var series : List.of(
+                new Series("the 5,000 callSoon callbacks", "s\\d+", names("s", IntStream.range(0, callbacks))),
+                new Series("the 50 callbacks they gave to callSoon", "s\\d+\\+",
+                        names("s", IntStream.range(0, callbacks).filter(i -> i % 100 == 0)).stream()
+                                .map(n -> n + "+").toList()),
+                new Series("the 2,000 timers due in the past (in the order of their deadlines)", "t\\d+",
+                        names("t", IntStream.range(0, past))),
+                new Series("the 1,000 callLater(0 s) timers (in the order set)", "z\\d+",
+                        names("z", IntStream.range(0, zero))))) {
+            var ran = ranLog.stream().filter(entry -> entry.matches(series.pattern())).toList();
+            assertThat(ran)
+                    .withFailMessage("%s: %d of %d ran, in the order %s; expected all, in the order %s. No fixed "
+                            + "capacity: the queue and the heap must hold every callback and timer set.",
+                            series.what(), ran.size(), series.expected().size(), firstFew(ran, 12),
+                            firstFew(series.expected(), 12))
+                    .isEqualTo(series.expected());
+        }
+        var misreported = throwers.stream()
+                .filter(name -> ranLog.indexOf("reported " + name) != ranLog.indexOf(name) + 1).toList();
+        assertThat(misreported)
+                .withFailMessage("%d callbacks threw; the exceptions of %d of them did not reach the failure handler "
+                        + "right after the callback, before the next one ran: %s", throwers.size(),
+                        misreported.size(), firstFew(misreported, 10))
+                .isEmpty();
+        assertThat(ranLog.stream().filter(entry -> entry.startsWith("reported ")).count())
+                .withFailMessage("the failure handler was called more often than callbacks threw (%d)", throwers.size())
+                .isEqualTo(throwers.size());
+    }
+
+    private static List<String> names(String prefix, IntStream numbers) {
+        return numbers.mapToObj(n -> prefix + n).toList();
+    }
+
+    @Test
+    @Tag("default-handler-prints:EventLoop")
+    @DisplayName("made without a failure handler, prints a callback's exception and goes on")
+    void theLoopMadeWithoutAHandlerPrintsAnExceptionAndGoesOn() throws Exception {
+        var printed = new ByteArrayOutputStream();
+        var ran = new CopyOnWriteArrayList<String>();
+        var loop = new EventLoop();
+        loop.callSoon(() -> {
+            throw new IllegalStateException("a failing callback, number 4711");
+        });
+        loop.callSoon(() -> ran.add("the next callback"));
+        PrintStream out = System.out, err = System.err;
+        Throwable thrown;
+        try (var capture = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            System.setErr(capture);
+            thrown = catchThrowable(loop::runUntilComplete);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+
+        assertThat(thrown).withFailMessage("new EventLoop().runUntilComplete() threw %s: a callback's exception "
+                + "must go to the default handler, and the loop go on", thrown).isNull();
+        assertThat(ran).withFailMessage("the callback after the failing one never ran").containsExactly("the next callback");
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .withFailMessage("a callback of new EventLoop() threw IllegalStateException(\"a failing callback, "
+                        + "number 4711\"), and nothing was printed about it. The loop made without a handler prints "
+                        + "the exception (e.printStackTrace()), as the constructor in the exercise does.")
+                .contains("a failing callback, number 4711");
+    }
+
+    /// Runs `loop` until it returns, or until it throws the InterruptedException of an interrupt a callback made
+    /// to end the run early; returns anything else it threw, or null. The interrupt status is cleared either way.
+    private static Throwable runUntilInterrupted(EventLoop loop) {
+        try {
+            loop.runUntilComplete();
+            return null;
+        } catch (InterruptedException e) {
+            return null;
+        } catch (Throwable e) {
+            return e;
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /// How the loop thread spent a run on the current thread: another thread samples its state about every
+    /// millisecond. A loop that spins is seen RUNNABLE however busy the machine is (a thread waiting for a core is
+    /// runnable too); one that sleeps is seen TIMED_WAITING. Unlike its CPU time, this does not depend on the load.
+    private record Watched(int runnable, int samples, Duration took) {
+
+        interface Run {
+            void run() throws Exception;
+        }
+
+        static Watched of(Run run) throws Exception {
+            var loopThread = Thread.currentThread();
+            var done = new AtomicBoolean();
+            var runnable = new AtomicInteger();
+            var samples = new AtomicInteger();
+            var watcher = Thread.ofPlatform().name("loop-watcher").daemon().start(() -> {
+                while (!done.get()) {
+                    if (loopThread.getState() == Thread.State.RUNNABLE) runnable.incrementAndGet();
+                    samples.incrementAndGet();
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            long start = System.nanoTime();
+            try {
+                run.run();
+            } finally {
+                done.set(true);
+                joinUninterruptibly(watcher);
+            }
+            return new Watched(runnable.get(), samples.get(), Duration.ofNanos(System.nanoTime() - start));
+        }
+
+        double runnableShare() {
+            return samples == 0 ? 1 : (double) runnable / samples;
+        }
+
+        @Override
+        public String toString() {
+            return "seen running (RUNNABLE) in %d of %d samples, %.0f%%, over %s".formatted(runnable, samples,
+                    100 * runnableShare(), Latency.seconds(took));
+        }
+    }
+
+    /// Waits for `thread` to end; an interrupt meanwhile (one meant for a loop that has already returned) is
+    /// dropped.
+    private static void joinUninterruptibly(Thread thread) {
+        while (true) {
+            try {
+                thread.join();
+                return;
+            } catch (InterruptedException e) {
+                // not for us: the loop has returned
+            }
+        }
+    }
+
+    /// A short run first, so that loading classes and first calls are not counted.
+    private void warmUp() throws Exception {
+        loop.callLater(Duration.ofMillis(1), () -> {});
+        loop.runUntilComplete();
     }
 
     private static long ms(long millis) {
