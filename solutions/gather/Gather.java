@@ -16,7 +16,8 @@
 //   - get(), unlike join(), reports a failure as an ExecutionException whose cause is the task's own
 //     exception, and it can be interrupted; get(timeout) throws the TimeoutException itself
 //     (orTimeout would wrap it in an ExecutionException);
-//   - results and outcomes are read from the futures in the order of the tasks, not in finishing order.
+//   - results and outcomes are read from the futures in the order of the tasks, not in finishing order;
+//   - given no tasks, allOf() of no futures is complete already: each method returns an empty list at once.
 package gather;
 
 import java.time.Duration;
