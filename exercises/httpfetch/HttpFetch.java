@@ -10,7 +10,9 @@
 //   - a request that has no answer after `timeout` gives up, without holding up the others;
 //   - a URL that fails (a timeout, a refused connection, an error status such as 500) is reported in its own
 //     Response, and only there: it never stops or spoils the other URLs' fetches;
-//   - when fetchAll returns, every fetch is over and no thread it started is still running.
+//   - when fetchAll returns, every fetch is over and no thread it started is still running; if its thread is
+//     interrupted, it keeps the interrupt (it throws InterruptedException, or returns with the thread's interrupt
+//     status still set), and leaves no thread running either.
 // fetchOne, the fetch of a single URL with its timeout and its Response, is the first step.
 //
 // Try it:  ./jbang ex08          Check it:  ./jbang grade ex08

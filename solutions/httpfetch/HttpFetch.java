@@ -16,7 +16,9 @@
 //   - fetchOne does not catch InterruptedException: an interrupt is no URL's failure but a request to stop;
 //   - the results are read through the futures in input order, not in the order the answers came;
 //   - the client and the executor live in try-with-resources: the executor's close() waits for every fetch,
-//     then the client's close() stops its selector and worker threads, so nothing outlives fetchAll.
+//     then the client's close() stops its selector and worker threads, so nothing outlives fetchAll, whether it
+//     returns or throws (InterruptedException, if its thread is interrupted while it waits for the fetches).
+//     An interrupt is never swallowed: future.get() throws it, and nothing catches it.
 //
 // The lesson's other way works as well: client.sendAsync(request, ...) per URL, with the permit taken before
 // sendAsync and given back in whenComplete, and the futures joined in input order.
