@@ -10,6 +10,8 @@
 //   - two transfers in opposite directions (0→1 and 1→0) never deadlock;
 //   - every transfer that happens is recorded in the ledger while it holds both accounts, so the
 //     ledger and the balances agree. Recording takes a moment (it is IO), so hold only what you must.
+//     If the ledger fails (record throws), the transfer does not happen: transfer throws that exception
+//     and both balances stay as they were.
 //
 // Try it:  ./jbang ex03          Check it:  ./jbang grade ex03
 package bank;
@@ -52,7 +54,7 @@ public class Bank {
     /// Moves `amount` (> 0) from account `from` to account `to` (another account) and records it in the
     /// ledger, if `from` holds at least `amount`; returns whether it did.
     public boolean transfer(int from, int to, long amount) throws InterruptedException {
-        // TODO: hold both accounts (always in the same order), check, move the money, record it.
+        // TODO: hold both accounts (always in the same order), check, record it, move the money.
         throw new UnsupportedOperationException("TODO");
     }
 

@@ -10,6 +10,8 @@
 //   - two transfers in opposite directions (0→1 and 1→0) never deadlock;
 //   - every transfer that happens is recorded in the ledger while it holds both accounts, so the
 //     ledger and the balances agree. Recording takes a moment (it is IO), so hold only what you must.
+//     If the ledger fails (record throws), the transfer does not happen: transfer throws that exception
+//     and both balances stay as they were.
 //
 // Try it:  ./jbang ex03          Check it:  ./jbang grade ex03
 package bank;
@@ -62,10 +64,11 @@ public class Bank {
                 // Check and act under the same locks: no other transfer can spend the money in between.
                 Account source = accounts[from];
                 if (source.balance < amount) return false;
+                // Record first: if the ledger throws, nothing has moved yet, so the ledger and the balances
+                // still agree. Only these two accounts are held: transfers between other accounts go on meanwhile.
+                ledger.record(from, to, amount);
                 source.balance -= amount;
                 accounts[to].balance += amount;
-                // Only these two accounts are held: transfers between other accounts go on meanwhile.
-                ledger.record(from, to, amount);
                 return true;
             }
         }

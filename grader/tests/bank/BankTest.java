@@ -3,23 +3,31 @@ package bank;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import check.Latency;
+import java.io.IOError;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
 
 @DisplayName("Bank")
@@ -29,8 +37,15 @@ class BankTest {
     private static final int ROUNDS = 10;
     private static final int SPENDERS = 4;
     private static final long OPENING = 1_000_000;
+    /// How many pairs of accounts work at once: far more than any fixed number of locks or threads.
+    private static final int PAIRS = 100;
+    /// How long to wait for something a correct bank does at once, before calling it stuck.
+    private static final Duration PATIENCE = Duration.ofSeconds(5);
+    /// How long transfers hold accounts that others wait for, in the test that they wait rather than give up.
+    private static final Duration HOLD = Duration.ofSeconds(1);
 
     @Test
+    @Tag("money-conserved:transfer")
     @DisplayName("conserves money when 8 threads transfer at once")
     void conservesMoneyUnderContention() throws Exception {
         // First, forced: a transfer 0→1 stays in the ledger, holding both its accounts, while a transfer 1→2
@@ -38,7 +53,7 @@ class BankTest {
         // which is how two updates of one balance come to overwrite each other. Every time, not by chance.
         for (int round = 1; round <= ROUNDS; round++) {
             int r = round;
-            assertThat(secondTransferRunsThroughAHeldAccount())
+            assertThat(secondTransferRunsThroughAHeldAccount(1, 2))
                     .withFailMessage(() -> "while a transfer 0→1 was being recorded (so it should have held accounts 0 "
                             + "and 1), a transfer 1→2 went right through account 1 and was recorded too (forced round "
                             + r + " of " + ROUNDS + "). Two threads changing one balance at once overwrite each other's "
@@ -73,6 +88,7 @@ class BankTest {
     }
 
     @Test
+    @Tag("never-overdraws:transfer")
     @DisplayName("never lets a balance go below zero, even when several threads spend the same money")
     void neverOverdraws() throws Exception {
         // First, forced: account 4 holds 7 and two transfers of 7 out of it wait, one behind a transfer that holds
@@ -112,6 +128,7 @@ class BankTest {
     }
 
     @Test
+    @Tag("no-deadlock:transfer")
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     @DisplayName("never deadlocks when transfers go both ways between the same accounts")
     void transfersInOppositeDirectionsNeverDeadlock() throws Exception {
@@ -131,42 +148,382 @@ class BankTest {
     }
 
     @Test
-    @DisplayName("runs transfers between different accounts at the same time")
-    void transfersBetweenDifferentAccountsRunAtTheSameTime(TestReporter reporter) throws Exception {
-        int pairs = 4, transfersEach = 10;
-        Duration recording = Duration.ofMillis(10);
-        // Each thread works on its own pair of accounts (0→1, 2→3, …); recording a transfer takes 10 ms.
-        // Nothing is shared between the pairs, so the 4 threads should take about as long as one.
-        Bank funded = new Bank(LongStream.generate(() -> 1_000).limit(2L * pairs).toArray(),
-                (from, to, amount) -> Thread.sleep(recording));
-        Duration oneThreadsShare = recording.multipliedBy(transfersEach);
-        Duration sum = oneThreadsShare.multipliedBy(pairs);
+    @Tag("moves-the-amount:transfer")
+    @Tag("moves-the-amount:balance")
+    @Tag("refusal-changes-nothing:transfer")
+    @DisplayName("moves exactly the amount (all of a balance too, and sums beyond an int), and refuses what is not there")
+    void movesExactlyTheAmountAndRefusesWhatIsNotThere() throws Exception {
+        // Each transfer runs on a thread of its own, and every balance is read on the test's thread: balance must
+        // show what transfer did on another thread. Account 0 opens with 3 billion, more than an int holds.
+        var ledger = new ConcurrentLinkedQueue<Entry>();
+        Bank bank = new Bank(new long[] {3_000_000_000L, 0, 7, 0}, (from, to, amount) -> ledger.add(new Entry(from, to, amount)));
+        long[] expected = {3_000_000_000L, 0, 7, 0};
+        record Step(int from, int to, long amount, boolean goesThrough, String why) {}
+        var steps = List.of(
+                new Step(0, 1, 1, true, "account 0 holds 3,000,000,000"),
+                new Step(0, 1, 1_999_999_999L, true, "account 0 holds 2,999,999,999"),
+                new Step(0, 3, 1_000_000_001L, false, "account 0 holds only 1,000,000,000"),
+                new Step(2, 3, 7, true, "account 2 holds 7: all of it may go"),
+                new Step(2, 3, 1, false, "account 2 holds nothing"),
+                new Step(1, 0, 2_000_000_000L, true, "account 1 holds 2,000,000,000: all of it may go"));
+        var made = new ArrayList<Entry>();
+        for (Step step : steps) {
+            var attempt = Attempt.start(bank, step.from(), step.to(), step.amount());
+            attempt.finish();
+            String transfer = "transfer(%d, %d, %,d)".formatted(step.from(), step.to(), step.amount());
+            assertThat(attempt.thrown).as("what %s threw (%s)", transfer, step.why()).isNull();
+            assertThat(attempt.returned)
+                    .withFailMessage("%s returned %s, but %s: it should return %s. A transfer goes through when the "
+                            + "source holds at least the amount (all of it included) and returns whether it did; "
+                            + "balances are longs (keep every sum and difference a long).",
+                            transfer, attempt.returned, step.why(), step.goesThrough())
+                    .isEqualTo(step.goesThrough());
+            if (step.goesThrough()) {
+                expected[step.from()] -= step.amount();
+                expected[step.to()] += step.amount();
+                made.add(new Entry(step.from(), step.to(), step.amount()));
+            }
+            long[] now = balances(bank, 4);
+            assertThat(now)
+                    .withFailMessage("after %s (%s) balance(0…3) read %s on another thread; it should read %s. %s",
+                            transfer, step.why(), Arrays.toString(now), Arrays.toString(expected), step.goesThrough()
+                                    ? "Move exactly the amount from the source to the destination."
+                                    : "A refused transfer changes nothing.")
+                    .containsExactly(expected);
+            assertThat(List.copyOf(ledger))
+                    .withFailMessage("after %s (%s) the ledger holds %s; it should hold exactly the transfers that "
+                            + "happened, once each: %s. Record a transfer only once the check has passed.",
+                            transfer, step.why(), ledger, made)
+                    .containsExactlyElementsOf(made);
+        }
+    }
 
-        // Best of up to 3 runs, so a busy machine cannot fail a correct bank; one lock for the whole bank
-        // can never come in under half the sum.
-        Duration took = null;
-        for (int attempt = 0; attempt < 3 && (took == null || took.compareTo(sum.dividedBy(2)) >= 0); attempt++) {
-            Duration run = Latency.time(() -> {
-                runTogether(pairs, thread -> {
-                    for (int i = 0; i < transfersEach; i++) {
-                        funded.transfer(2 * thread, 2 * thread + 1, 1);
-                    }
-                });
-                return null;
+    @Test
+    @Tag("waits-its-turn:transfer")
+    @DisplayName("makes a transfer that has the money however long other transfers hold its accounts")
+    void waitsForHeldAccountsInsteadOfGivingUp() throws Exception {
+        // Transfers 2→3 and 6→7 stay in the ledger, holding accounts 2, 3, 6 and 7. Meanwhile four transfers that
+        // each share one of those accounts (as source or destination, as lower or higher account) have to wait.
+        // All four have the money. The holders are kept in the ledger for HOLD after all four wait, then let go:
+        // all four must then go through and return true. A bank that gives up after a time limit (tryLock with a
+        // timeout) refuses money that is there.
+        var release = new CountDownLatch(1);
+        var holding = new CountDownLatch(2);
+        Bank bank = new Bank(LongStream.generate(() -> 100).limit(8).toArray(), (from, to, amount) -> {
+            if (amount == 1) {
+                holding.countDown();
+                release.await();
+            }
+        });
+        var holders = List.of(Attempt.start(bank, 2, 3, 1), Attempt.start(bank, 6, 7, 1));
+        var contenders = new ArrayList<Attempt>();
+        try {
+            assertThat(holding.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
+                    .withFailMessage("transfers 2→3 and 6→7, out of accounts holding 100, were not both in "
+                            + "ledger.record after %s: record every transfer that happens", Latency.seconds(PATIENCE))
+                    .isTrue();
+            for (int[] route : new int[][] {{3, 4}, {5, 2}, {0, 6}, {7, 1}}) {
+                contenders.add(Attempt.start(bank, route[0], route[1], 50));
+            }
+            for (Attempt contender : contenders) awaitWaiting(contender.thread);
+            Thread.sleep(HOLD);
+        } finally {
+            release.countDown();
+        }
+        for (Attempt attempt : holders) attempt.finish();
+        for (Attempt contender : contenders) {
+            contender.finish();
+            assertThat(contender.returned)
+                    .withFailMessage("transfer(%d, %d, 50) out of an account holding 100 returned %s after waiting "
+                            + "about %s for a transfer that held one of its accounts. It had the money: wait for the "
+                            + "account, however long, and make the transfer (no tryLock with a time limit, no "
+                            + "giving up when an account is busy).", contender.from, contender.to, contender.returned,
+                            Latency.seconds(HOLD))
+                    .isTrue();
+        }
+        assertThat(balances(bank, 8)).as("balances after 2→3 and 6→7 of 1, then 3→4, 5→2, 0→6 and 7→1 of 50")
+                .containsExactly(50, 150, 149, 51, 150, 50, 149, 51);
+    }
+
+    @Test
+    @Tag("recorded-while-held:transfer")
+    @DisplayName("records each transfer that happens once, while it holds both its accounts")
+    void recordsEachTransferOnceWhileHoldingItsAccounts() throws Exception {
+        // First, forced: a transfer 0→1 stays in the ledger; a second transfer shares one of its accounts, in
+        // each role in turn. It must wait for the first, not be recorded while the first is still recording.
+        for (int[] second : new int[][] {{0, 2}, {2, 0}, {1, 2}, {2, 1}}) {
+            assertThat(secondTransferRunsThroughAHeldAccount(second[0], second[1]))
+                    .withFailMessage("while a transfer 0→1 was being recorded, a transfer %d→%d, which shares account "
+                            + "%d with it, was recorded too. Record a transfer while you still hold both its "
+                            + "accounts (inside the locks), so no other transfer of those accounts can happen "
+                            + "between its check, its record and its move.", second[0], second[1],
+                            second[0] == 2 ? second[1] : second[0])
+                    .isFalse();
+        }
+        // Then, by chance: 8 threads make transfers among 4 accounts, some refused for want of money. Read in the
+        // order it was written, the ledger must replay to the final balances without ever overdrawing, and hold
+        // exactly the transfers that returned true.
+        for (int round = 1; round <= 3; round++) {
+            var ledger = new ConcurrentLinkedQueue<Entry>();
+            long[] opening = {100, 100, 100, 100};
+            Bank bank = new Bank(opening, (from, to, amount) -> ledger.add(new Entry(from, to, amount)));
+            var madeIt = new AtomicInteger();
+            runTogether(8, thread -> {
+                var random = ThreadLocalRandom.current();
+                for (int i = 0; i < 2_000; i++) {
+                    int from = random.nextInt(4), to = (from + 1 + random.nextInt(3)) % 4;
+                    if (bank.transfer(from, to, 1 + random.nextInt(60))) madeIt.incrementAndGet();
+                }
             });
-            took = took == null || run.compareTo(took) < 0 ? run : took;
+            assertThat(ledger.size())
+                    .withFailMessage("%d transfers returned true, but the ledger holds %d entries (round %d of 3): "
+                            + "record every transfer that happens once, and none that is refused.",
+                            madeIt.get(), ledger.size(), round)
+                    .isEqualTo(madeIt.get());
+            long[] replayed = opening.clone();
+            int line = 0;
+            for (Entry entry : ledger) {
+                line++;
+                replayed[entry.from()] -= entry.amount();
+                replayed[entry.to()] += entry.amount();
+                int l = line;
+                assertThat(replayed[entry.from()])
+                        .withFailMessage("read in the order it was written, the ledger overdraws account %d at entry "
+                                + "%d (%s) (round %d of 3): the ledger and the balances disagree about the order of "
+                                + "the transfers. Record each transfer while you hold both its accounts.",
+                                entry.from(), l, entry, round)
+                        .isNotNegative();
+            }
+            assertThat(balances(bank, 4)).as("the balances after round %d, and the ledger replayed from the opening "
+                    + "balances", round).containsExactly(replayed);
+        }
+    }
+
+    @Test
+    @Tag("ledger-failure:transfer")
+    @DisplayName("changes nothing and frees both accounts when the ledger fails, whatever it throws")
+    void aFailingLedgerChangesNothingAndFreesTheAccounts() throws Exception {
+        var failures = List.<Throwable>of(new InterruptedException("the ledger's thread was interrupted"),
+                new UncheckedIOException(new IOException("the ledger's disk is full")),
+                new IOError(new IOException("the ledger's disk is gone")));
+        for (Throwable failure : failures) {
+            // Two transfers, 0→1 and 2→3, reach the ledger together and both fail.
+            var failing = new AtomicReference<Throwable>(failure);
+            var together = new CyclicBarrier(2);
+            Bank bank = new Bank(new long[] {100, 100, 100, 100}, (from, to, amount) -> {
+                Throwable f = failing.get();
+                if (f == null) return;
+                try {
+                    together.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (BrokenBarrierException | TimeoutException alone) {
+                    // the other one did not come: fail alone
+                }
+                throwAsIs(f);
+            });
+            var attempts = List.of(Attempt.start(bank, 0, 1, 30), Attempt.start(bank, 2, 3, 30));
+            for (Attempt attempt : attempts) {
+                attempt.finish();
+                assertThat(attempt.thrown)
+                        .withFailMessage("ledger.record threw %s during transfer(%d, %d, 30), but transfer %s. Let the "
+                                + "ledger's exception out of transfer, whatever it is (an Error too): the caller "
+                                + "must know the transfer did not happen.", failure, attempt.from, attempt.to,
+                                attempt.thrown == null ? "returned " + attempt.returned : "threw " + attempt.thrown)
+                        .isSameAs(failure);
+            }
+            assertThat(balances(bank, 4))
+                    .withFailMessage("ledger.record threw %s during transfers 0→1 and 2→3 of 30, so neither "
+                            + "happened, but the balances are now %s instead of [100, 100, 100, 100]: the ledger and "
+                            + "the balances disagree. Record before you move the money, or put it back when the "
+                            + "ledger throws (whatever it throws).", failure, Arrays.toString(balances(bank, 4)))
+                    .containsExactly(100, 100, 100, 100);
+            failing.set(null);
+            assertAccountsFree(bank, "ledger.record threw " + failure);
+        }
+        // Then a real interrupt: the ledger is interrupted while it writes a transfer 0→1 down.
+        var recording = new CountDownLatch(1);
+        Bank bank = new Bank(new long[] {100, 100, 100, 100}, (from, to, amount) -> {
+            if (amount == 30) {
+                recording.countDown();
+                Thread.sleep(PATIENCE.multipliedBy(2));
+            }
+        });
+        var interrupted = Attempt.start(bank, 0, 1, 30);
+        assertThat(recording.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
+                .as("transfer(0, 1, 30) out of an account holding 100 reached ledger.record").isTrue();
+        interrupted.thread.interrupt();
+        interrupted.finish();
+        assertThat(interrupted.thrown)
+                .withFailMessage("the thread of transfer(0, 1, 30) was interrupted while ledger.record was writing it "
+                        + "down (record threw InterruptedException), but transfer %s. Let the InterruptedException "
+                        + "out of transfer.", interrupted.thrown == null ? "returned " + interrupted.returned
+                        : "threw " + interrupted.thrown)
+                .isInstanceOf(InterruptedException.class);
+        assertThat(balances(bank, 4))
+                .withFailMessage("ledger.record was interrupted while writing down transfer(0, 1, 30), so it did not "
+                        + "happen, but the balances are now %s instead of [100, 100, 100, 100]. Record before you "
+                        + "move the money, or put it back when the ledger throws.", Arrays.toString(balances(bank, 4)))
+                .containsExactly(100, 100, 100, 100);
+        assertAccountsFree(bank, "ledger.record was interrupted");
+    }
+
+    @Test
+    @Tag("no-single-lock:transfer")
+    @DisplayName("runs transfers between 100 different pairs of accounts all at the same time")
+    void transfersBetweenDifferentAccountsRunAtTheSameTime() throws Exception {
+        // 100 threads, each with a pair of accounts of its own (0→1, 2→3, … 198→199). Each transfer, once in the
+        // ledger, stays there until all 100 are in it together (or PATIENCE after the first came in). They share
+        // no account, so a bank that holds only the accounts of each transfer lets all 100 in at once; one lock
+        // for the whole bank, or a fixed set of locks shared by accounts (16 stripes, an array of 8), lets in
+        // only some at a time.
+        var inLedger = new AtomicInteger();
+        var most = new AtomicInteger();
+        var allIn = new CountDownLatch(PAIRS);
+        var giveUp = new AtomicLong();
+        Bank bank = new Bank(LongStream.generate(() -> 10).limit(2L * PAIRS).toArray(), (from, to, amount) -> {
+            giveUp.compareAndSet(0, System.nanoTime() + PATIENCE.toNanos());
+            most.accumulateAndGet(inLedger.incrementAndGet(), Math::max);
+            allIn.countDown();
+            allIn.await(Math.max(0, giveUp.get() - System.nanoTime()), TimeUnit.NANOSECONDS);
+            inLedger.decrementAndGet();
+        });
+        runTogether(PAIRS, thread -> bank.transfer(2 * thread, 2 * thread + 1, 1));
+        assertThat(most.get())
+                .withFailMessage("%d threads each made a transfer between a pair of accounts of its own, and each "
+                        + "transfer stayed in the ledger until all were in it, but at most %d were in it at once "
+                        + "(waited %s). They share no account: is there one lock for the whole bank (a synchronized "
+                        + "method, a static lock), or a fixed number of locks that accounts share? Give each "
+                        + "account a lock of its own and hold only the two accounts of each transfer.",
+                        PAIRS, most.get(), Latency.seconds(PATIENCE))
+                .isEqualTo(PAIRS);
+    }
+
+    @Test
+    @Tag("no-single-lock:balance")
+    @DisplayName("reads the balance of any account that no transfer holds while a transfer is being recorded")
+    void readsOtherBalancesWhileATransferIsRecorded() throws Exception {
+        // A transfer 0→1 stays in the ledger, holding accounts 0 and 1; meanwhile a thread reads the balances of
+        // accounts 2…199, which no transfer holds: each must answer at once, not wait for the recording.
+        int accounts = 2 * PAIRS;
+        var recording = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        Bank bank = new Bank(LongStream.range(0, accounts).map(a -> 1_000 + a).toArray(), (from, to, amount) -> {
+            recording.countDown();
+            release.await();
+        });
+        var holder = Attempt.start(bank, 0, 1, 1);
+        var reading = new AtomicInteger(2);
+        var wrong = new AtomicReference<String>();
+        Thread reader = null;
+        try {
+            assertThat(recording.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("transfer(0, 1, 1) out of an account holding 1,000 reached ledger.record").isTrue();
+            reader = Thread.ofPlatform().daemon().name("balance-reader").start(() -> {
+                for (int a = 2; a < accounts; a++) {
+                    reading.set(a);
+                    try {
+                        long balance = bank.balance(a);
+                        if (balance != 1_000 + a) wrong.compareAndSet(null, "balance(%d) = %d".formatted(a, balance));
+                    } catch (RuntimeException e) {
+                        wrong.compareAndSet(null, "balance(%d) threw %s".formatted(a, e));
+                    }
+                }
+                reading.set(-1);
+            });
+            reader.join(PATIENCE);
+            int stuckAt = reading.get();
+            assertThat(stuckAt)
+                    .withFailMessage("while a transfer 0→1 was being recorded, balance(%d) did not answer in %s. No "
+                            + "transfer holds account %d: read a balance under that account's own lock only (not "
+                            + "a lock for the whole bank, not a lock other accounts share, not every account's).",
+                            stuckAt, Latency.seconds(PATIENCE), stuckAt)
+                    .isEqualTo(-1);
+            assertThat(wrong.get())
+                    .withFailMessage("in a bank of %d accounts, account a opening with 1,000 + a, %s while a transfer "
+                            + "0→1 was being recorded", accounts, wrong.get())
+                    .isNull();
+        } finally {
+            release.countDown();
+            holder.finish();
+            if (reader != null) reader.join();
+        }
+    }
+
+    /// One ledger entry: a transfer that was written down.
+    record Entry(int from, int to, long amount) {
+        @Override
+        public String toString() {
+            return "%d→%d %,d".formatted(from, to, amount);
+        }
+    }
+
+    /// One transfer, run on a platform thread of its own: what it returned or threw.
+    static final class Attempt {
+        final int from;
+        final int to;
+        final long amount;
+        final Thread thread;
+        volatile Boolean returned;
+        volatile Throwable thrown;
+
+        private Attempt(Bank bank, int from, int to, long amount) {
+            this.from = from;
+            this.to = to;
+            this.amount = amount;
+            this.thread = Thread.ofPlatform().daemon().name("transfer-%d-to-%d".formatted(from, to)).unstarted(() -> {
+                try {
+                    returned = bank.transfer(from, to, amount);
+                } catch (Throwable e) {
+                    thrown = e;
+                }
+            });
         }
 
-        reporter.publishEntry("4 threads on 4 separate pairs of accounts took",
-                Latency.seconds(took) + " (one thread's share " + Latency.seconds(oneThreadsShare)
-                        + ", all of them one after another " + Latency.seconds(sum) + ")");
-        assertThat(took)
-                .withFailMessage("4 threads, each transferring between its own pair of accounts, took %s: about the sum "
-                                + "of their work (%s), not one thread's share (%s). They waited for each other though "
-                                + "they share no account: is there one lock for the whole bank (a synchronized method, "
-                                + "a static lock)? Lock only the two accounts of each transfer.",
-                        Latency.seconds(took), Latency.seconds(sum), Latency.seconds(oneThreadsShare))
-                .isLessThan(sum.dividedBy(2));
+        static Attempt start(Bank bank, int from, int to, long amount) {
+            var attempt = new Attempt(bank, from, to, amount);
+            attempt.thread.start();
+            return attempt;
+        }
+
+        /// Waits for the transfer to end, which it should at once: everything it could wait for has ended.
+        void finish() throws InterruptedException {
+            boolean ended = thread.join(PATIENCE);
+            assertThat(ended)
+                    .withFailMessage("transfer(%d, %d, %,d) had not returned %s after every transfer it could wait "
+                            + "for had finished: it waits for a lock nobody will ever release.", from, to, amount,
+                            Latency.seconds(PATIENCE))
+                    .isTrue();
+        }
+    }
+
+    /// After a failure, transfers over accounts 0…3 (all of a balance each) go through: no lock was left held.
+    private static void assertAccountsFree(Bank bank, String failure) throws InterruptedException {
+        for (int[] route : new int[][] {{1, 0}, {3, 2}, {0, 3}}) {
+            long amount = bank.balance(route[0]);
+            var next = Attempt.start(bank, route[0], route[1], amount);
+            boolean ended = next.thread.join(PATIENCE);
+            assertThat(ended)
+                    .withFailMessage("%s; after that, transfer(%d, %d, %d) waited %s for its accounts, though no "
+                            + "transfer held them any more: a lock was left held when the ledger threw. Release "
+                            + "every lock on every way out (unlock in finally, or synchronized blocks).", failure,
+                            route[0], route[1], amount, Latency.seconds(PATIENCE))
+                    .isTrue();
+            assertThat(next.thrown).as("what transfer(%d, %d, %d) threw after %s, with a working ledger", route[0],
+                    route[1], amount, failure).isNull();
+            assertThat(next.returned).as("what transfer(%d, %d, %d) (all of account %d) returned after %s, with a "
+                    + "working ledger", route[0], route[1], amount, route[0], failure).isTrue();
+        }
+    }
+
+    private static long[] balances(Bank bank, int accounts) {
+        return IntStream.range(0, accounts).mapToLong(bank::balance).toArray();
+    }
+
+    /// Throws `failure` as it is: InterruptedException (which record declares), a RuntimeException or an Error.
+    private static void throwAsIs(Throwable failure) throws InterruptedException {
+        if (failure instanceof InterruptedException e) throw e;
+        if (failure instanceof RuntimeException e) throw e;
+        if (failure instanceof Error e) throw e;
+        throw new IllegalArgumentException("a ledger cannot throw " + failure, failure);
     }
 
     @FunctionalInterface
@@ -174,14 +531,14 @@ class BankTest {
         void run(int thread) throws Exception;
     }
 
-    /// A transfer 0→1 is held in the ledger; then a transfer 1→2 starts. Returns whether the second reached the
-    /// ledger while the first was still in it, rather than waiting for account 1.
-    private static boolean secondTransferRunsThroughAHeldAccount() throws Exception {
+    /// A transfer 0→1 of 1 is held in the ledger; then a transfer `from`→`to` of 2, which shares an account with it,
+    /// starts. Returns whether the second reached the ledger while the first was still in it, rather than waiting.
+    private static boolean secondTransferRunsThroughAHeldAccount(int from, int to) throws Exception {
         var firstRecording = new CountDownLatch(1);
         var secondRecorded = new CountDownLatch(1);
         var release = new CountDownLatch(1);
-        Bank bank = new Bank(new long[] {10, 10, 10}, (from, to, amount) -> {
-            if (from == 0) {
+        Bank bank = new Bank(new long[] {10, 10, 10}, (f, t, amount) -> {
+            if (amount == 1) {
                 firstRecording.countDown();
                 release.await();
             } else {
@@ -192,7 +549,8 @@ class BankTest {
         assertThat(firstRecording.await(5, TimeUnit.SECONDS))
                 .withFailMessage("a transfer of 1 out of account 0, which held 10, never called ledger.record: record "
                         + "every transfer that happens, while you hold its accounts").isTrue();
-        Thread second = Thread.ofPlatform().daemon().name("transfer-1-to-2").start(() -> transferQuietly(bank, 1, 2, 1));
+        Thread second = Thread.ofPlatform().daemon().name("transfer-%d-to-%d".formatted(from, to))
+                .start(() -> transferQuietly(bank, from, to, 2));
         awaitWaiting(second);
         boolean ranThrough = secondRecorded.getCount() == 0;
         release.countDown();
