@@ -1,5 +1,9 @@
 package fetchall;
 
+import static check.TaskLists.GIVE_UP;
+import static check.TaskLists.abbreviated;
+import static check.TaskLists.copyOf;
+import static check.TaskLists.outcome;
 import static com.tngtech.archunit.core.domain.JavaAccess.Predicates.target;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
@@ -11,13 +15,13 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import check.Declared;
 import check.Latency;
 import check.LiveThreads;
+import check.TaskLists;
 import check.Timeline;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -56,7 +60,8 @@ class FetchAllTest {
         int n = 120;
         var finishOrder = new ArrayList<>(IntStream.range(0, n).boxed().toList());
         Collections.shuffle(finishOrder, new Random(n)); // the same shuffle every run, far from the input order
-        var tasks = finishingIn(finishOrder);
+        var tasks = TaskLists.finishingIn(finishOrder, timeline, i -> "task-" + (i + 1), FetchAllTest::resultOf,
+                deadline -> {});
         var expected = IntStream.range(0, n).mapToObj(FetchAllTest::resultOf).toList();
 
         var results = copyOf(FetchAll.fetchAll(tasks)); // as it was on return
@@ -276,23 +281,13 @@ class FetchAllTest {
         int n = 20;
         var earlier = new IOException("task-4: connection reset");
         var later = new IllegalStateException("task-13: bad response");
-        var laterFailed = new CountDownLatch(1);
-        var laterThread = new AtomicReference<Thread>();
         var tasks = new ArrayList<Callable<String>>();
         for (int i = 1; i <= n; i++) {
             tasks.add(fetch("task-" + i, 0));
         }
-        tasks.set(3, timeline.record("task-4", () -> {
-            // Fails only once task-13 has failed and its thread has ended (a pool's thread does not end: then after
-            // a second), so that task-13's failure is the first to happen whatever the machine's load.
-            if (laterFailed.await(GIVE_UP.toNanos(), TimeUnit.NANOSECONDS)) laterThread.get().join(Duration.ofSeconds(1));
-            throw earlier;
-        }));
-        tasks.set(12, timeline.record("task-13", () -> {
-            laterThread.set(Thread.currentThread());
-            laterFailed.countDown();
-            throw later;
-        }));
+        // task-4 fails only once task-13 has failed and its thread has ended (a pool's thread does not end: then
+        // after a second).
+        TaskLists.laterFailsFirst(tasks, timeline, i -> "task-" + (i + 1), 3, earlier, 12, later, Duration.ofSeconds(1));
 
         var thrown = catchThrowable(() -> FetchAll.fetchAll(tasks));
 
@@ -312,46 +307,8 @@ class FetchAllTest {
         fetchAllDoesNotUseParallelStreams.check(new ClassFileImporter().importPackagesOf(FetchAll.class));
     }
 
-    /// How long a task made to finish after another waits for it at most: when not all tasks run at once, the one
-    /// it waits for may never start, and the test must still end.
-    private static final Duration GIVE_UP = Duration.ofSeconds(2);
-
-    /// Tasks that return `resultOf(their index)`, made to finish in `finishOrder` (a permutation of their indices):
-    /// each one waits until the one before it in that order has finished, or until GIVE_UP after this call.
-    private List<Callable<String>> finishingIn(List<Integer> finishOrder) {
-        int n = finishOrder.size();
-        var finished = new CountDownLatch[n];
-        Arrays.setAll(finished, k -> new CountDownLatch(1));
-        long deadline = System.nanoTime() + GIVE_UP.toNanos();
-        var tasks = new ArrayList<Callable<String>>(Collections.nCopies(n, null));
-        for (int k = 0; k < n; k++) {
-            int task = finishOrder.get(k), place = k;
-            tasks.set(task, timeline.record("task-" + (task + 1), () -> {
-                if (place > 0) finished[place - 1].await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-                finished[place].countDown();
-                return resultOf(task);
-            }));
-        }
-        return tasks;
-    }
-
     private static String resultOf(int task) {
         return "result-" + (task + 1);
-    }
-
-    /// The first few elements of a long list, e.g. `[a, b, c, … (120 in all)]`.
-    private static String abbreviated(List<?> list) {
-        if (list == null || list.size() <= 6) return String.valueOf(list);
-        return list.subList(0, 6).toString().replaceFirst("]$", ", … (" + list.size() + " in all)]");
-    }
-
-    /// A copy of `list` (null stays null), so that a list that goes on changing is seen as it was.
-    private static <T> List<T> copyOf(List<T> list) {
-        return list == null ? null : new ArrayList<>(list);
-    }
-
-    private static String outcome(Throwable thrown) {
-        return thrown == null ? "returned normally" : "threw " + thrown;
     }
 
     /// Asserts that fetchAll threw an ExecutionException whose cause is `failure`, which `task` threw.

@@ -1,5 +1,9 @@
 package workers;
 
+import static check.TaskLists.GIVE_UP;
+import static check.TaskLists.abbreviated;
+import static check.TaskLists.copyOf;
+import static check.TaskLists.outcome;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,6 +11,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import check.Declared;
 import check.LiveThreads;
+import check.TaskLists;
 import check.Timeline;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -16,7 +21,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -244,23 +248,11 @@ class WorkersTest {
         int n = 20;
         var earlier = new IOException("worker-4: disk full");
         var later = new IllegalStateException("worker-13: bad input");
-        var laterFailed = new CountDownLatch(1);
-        var laterThread = new AtomicReference<Thread>();
         var workers = new ArrayList<Callable<String>>();
         for (int i = 1; i <= n; i++) {
             workers.add(work("w" + i, 0));
         }
-        workers.set(3, timeline.record("w4", () -> {
-            // Fails only once worker-13 has failed and its thread has ended, so that worker-13's failure is the first
-            // to happen whatever the machine's load.
-            if (laterFailed.await(GIVE_UP.toNanos(), TimeUnit.NANOSECONDS)) laterThread.get().join(GIVE_UP);
-            throw earlier;
-        }));
-        workers.set(12, timeline.record("w13", () -> {
-            laterThread.set(Thread.currentThread());
-            laterFailed.countDown();
-            throw later;
-        }));
+        TaskLists.laterFailsFirst(workers, timeline, i -> "w" + (i + 1), 3, earlier, 12, later, GIVE_UP);
 
         var thrown = catchThrowable(() -> Workers.runAll(workers));
 
@@ -304,10 +296,6 @@ class WorkersTest {
         runAllStartsItsOwnThreads.check(new ClassFileImporter().importPackagesOf(Workers.class));
     }
 
-    /// How long a worker made to wait for another waits at most: when not all workers run at once, the one it
-    /// waits for may never start, and the test must still end.
-    private static final Duration GIVE_UP = Duration.ofSeconds(2);
-
     /// The worker (by index) of finishingIn whose result is null.
     private static final int NULL_RESULT = 7;
 
@@ -315,21 +303,8 @@ class WorkersTest {
     /// indices): the first of them once `caller` joins a thread, each other one once the one before it in that order
     /// has finished; or, if that does not happen, GIVE_UP after this call. So none finishes before runAll joins.
     private List<Callable<String>> finishingIn(List<Integer> finishOrder, Thread caller) {
-        int n = finishOrder.size();
-        var finished = new CountDownLatch[n];
-        Arrays.setAll(finished, k -> new CountDownLatch(1));
-        long deadline = System.nanoTime() + GIVE_UP.toNanos();
-        var workers = new ArrayList<Callable<String>>(Collections.nCopies(n, null));
-        for (int k = 0; k < n; k++) {
-            int worker = finishOrder.get(k), place = k;
-            workers.set(worker, timeline.record("w" + (worker + 1), () -> {
-                if (place == 0) awaitJoin(caller, null, new CountDownLatch(1), deadline);
-                else finished[place - 1].await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-                finished[place].countDown();
-                return resultOf(worker);
-            }));
-        }
-        return workers;
+        return TaskLists.finishingIn(finishOrder, timeline, worker -> "w" + (worker + 1), WorkersTest::resultOf,
+                deadline -> awaitJoin(caller, null, new CountDownLatch(1), deadline));
     }
 
     /// A worker that runs until `caller` is joining its thread, so that it is still running whenever runAll has
@@ -367,21 +342,6 @@ class WorkersTest {
 
     private static String resultOf(int worker) {
         return worker == NULL_RESULT ? null : "result-" + (worker + 1);
-    }
-
-    /// The first few elements of a long list, e.g. `[a, b, c, … (120 in all)]`.
-    private static String abbreviated(List<?> list) {
-        if (list == null || list.size() <= 6) return String.valueOf(list);
-        return list.subList(0, 6).toString().replaceFirst("]$", ", … (" + list.size() + " in all)]");
-    }
-
-    /// A copy of `list` (null stays null), so that a list the threads go on filling is seen as it was.
-    private static <T> List<T> copyOf(List<T> list) {
-        return list == null ? null : new ArrayList<>(list);
-    }
-
-    private static String outcome(Throwable thrown) {
-        return thrown == null ? "returned normally" : "threw " + thrown;
     }
 
     /// A simulated worker, recorded in the timeline: waits `millis`, then returns `name`.
