@@ -18,8 +18,8 @@
 //   - each document is hashed as soon as it has arrived, even while slower downloads are still going;
 //   - if a download or a hash fails, downloadAndHash throws an ExecutionException with that failure among
 //     its causes;
-//   - when downloadAndHash returns, every download and hash is over and no thread it started is still
-//     running: close the HttpClient and both executors.
+//   - when downloadAndHash returns, or throws, every download and hash is over and no thread it started is
+//     still running: close the HttpClient and both executors.
 //
 // Try it:  ./jbang ex09          Check it:  ./jbang grade ex09
 package pipeline;

@@ -16,7 +16,8 @@
 //   - the pool, the client and the virtual-thread executor are closed in reverse order of opening: first
 //     the downloads (close() waits for every one, and each hands its body to the pool before it ends), then
 //     the client, then the pool (close() waits for the last hashes). Closed the other way round, a download
-//     that ends after the pool is shut down could not hand its body over.
+//     that ends after the pool is shut down could not hand its body over. Try-with-resources closes them on
+//     every way out, so when a get() throws, the method throws only once every download and hash is over.
 package pipeline;
 
 import com.sun.net.httpserver.HttpServer;

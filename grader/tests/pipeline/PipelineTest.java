@@ -26,16 +26,24 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -45,6 +53,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 
@@ -76,6 +85,10 @@ class PipelineTest {
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     /// Enough documents that a pool sized to the cores cannot download them all at once, on any machine.
     private static final int MANY = Math.max(8, 4 * CORES);
+    /// More downloads than any cap a pipeline might hard-code (a pool of 16, 64 or 100 threads, a semaphore).
+    private static final int HUNDREDS = 150;
+    /// How long the failure tests hold a hash at most: longer than any bounded wait a pipeline might make.
+    private static final Duration HELD = Duration.ofSeconds(4);
 
     private final Timeline timeline = new Timeline("hashes");
     private LocalServer server;
@@ -100,6 +113,8 @@ class PipelineTest {
 
     @Test
     @DisplayName("returns each document's hash in the order of the URLs, not in the order the downloads finish")
+    @Tag("url-order:downloadAndHash")
+    @Tag("same-hashes:downloadAndHash")
     void returnsTheHashesInTheOrderOfTheUrls() throws Exception {
         // /doc/1 arrives last and /doc/6 first: 300 ms down to 0 ms, 60 ms apart.
         var paths = paths("/doc/", 6);
@@ -119,31 +134,39 @@ class PipelineTest {
     }
 
     @Test
-    @DisplayName("downloads every document at the same time, whatever the number of cores")
+    @DisplayName("downloads every document at the same time, 150 of them, whatever the number of cores")
+    @Tag("downloads-all-at-once:downloadAndHash")
     void downloadsEveryDocumentAtTheSameTime() throws Exception {
-        var paths = paths("/doc/", MANY);
+        var paths = paths("/doc/", HUNDREDS);
         server.defaultDelay(Duration.ofMillis(300));
 
-        // Best of 3 runs, so that a pause of the machine cannot fail a correct pipeline; a pipeline that caps
-        // its downloads below MANY can never reach MANY at once.
+        // A run that nearly had them all at once is retried, best of 3, so that a pause of the machine cannot
+        // fail a correct pipeline; a pipeline that caps its downloads below HUNDREDS can never reach HUNDREDS at
+        // once. A capped pipeline takes many times 300 ms: a run is given up (interrupted) after 10 s.
+        var urls = urls(paths);
         int peak = 0;
-        for (int run = 1; run <= 3 && peak < MANY; run++) {
+        boolean gaveUp = false;
+        for (int run = 1; run == 1 || (run <= 3 && peak < HUNDREDS && peak >= HUNDREDS / 2); run++) {
             server.resetCounts();
-            Pipeline.downloadAndHash(urls(paths), PipelineTest::text);
+            gaveUp |= !Call.start(() -> Pipeline.downloadAndHash(urls, PipelineTest::text))
+                    .returnedWithin(Duration.ofSeconds(10));
             peak = Math.max(peak, server.peakInFlight());
         }
 
         assertThat(peak)
-                .withFailMessage("the server had at most %d of the %d downloads in flight at once (best of 3 runs; "
-                        + "each download takes 300 ms, this machine has %d cores). Downloading is waiting, which "
+                .withFailMessage("the server had at most %d of the %d downloads in flight at once (each download "
+                        + "takes 300 ms, this machine has %d cores%s). Downloading is waiting, which "
                         + "needs no core: start every download on a virtual thread of its own "
-                        + "(Executors.newVirtualThreadPerTaskExecutor()), not on a pool sized to the cores, and "
-                        + "before you wait for any. The server saw:%s", peak, MANY, CORES, server.describe())
-                .isEqualTo(MANY);
+                        + "(Executors.newVirtualThreadPerTaskExecutor()), with no cap: not on a pool sized to the "
+                        + "cores nor on a pool or semaphore of any fixed size, and start every download before you "
+                        + "wait for any. The server saw:%s", peak, HUNDREDS, CORES,
+                        gaveUp ? "; a run had not returned after 10 s, and was interrupted" : "", server.describe())
+                .isEqualTo(HUNDREDS);
     }
 
     @Test
     @DisplayName("takes about as long as the longest download, not the sum of the downloads")
+    @Tag("about-the-longest-download:downloadAndHash")
     void takesAboutTheLongestDownloadNotTheSum(TestReporter reporter) throws Exception {
         // MANY downloads of 200 ms to 600 ms; hashing is next to nothing here.
         var paths = paths("/doc/", MANY);
@@ -162,6 +185,8 @@ class PipelineTest {
 
     @Test
     @DisplayName("hashes on a pool of one platform thread per core: exactly that many hashes at once, never more")
+    @Tag("hashes-on-fixed-pool:downloadAndHash")
+    @Tag("hashes-as-many-as-cores:downloadAndHash")
     void hashesOnAPoolOfOnePlatformThreadPerCore() throws Exception {
         // MANY documents arrive at once. Each hash waits until as many hashes as cores are running (or 1 s has
         // passed), then works for 100 ms: a pool of one thread per core runs them exactly that many at a time.
@@ -215,13 +240,16 @@ class PipelineTest {
 
     @Test
     @DisplayName("hashes each document as soon as it has arrived, while slower downloads are still going")
+    @Tag("hash-on-arrival:downloadAndHash")
     void hashesEachDocumentAsSoonAsItArrives() throws Exception {
-        // The first URL takes 1 s to download; the others arrive at once and take 20 ms each to hash.
+        // The first URLs, one per core, take 1 s to download; the others arrive at once and take 20 ms each to
+        // hash. As many slow documents as cores: a pool whose every thread waits for a download of its own (a hash
+        // task that calls the download's get()) has no thread left to hash the documents that are in.
+        var slow = paths("/slow/", CORES);
         var fast = paths("/fast/", 2 * CORES);
-        var paths = new ArrayList<String>();
-        paths.add("/slow");
+        var paths = new ArrayList<String>(slow);
         paths.addAll(fast);
-        server.delay("/slow", Duration.ofSeconds(1));
+        slow.forEach(path -> server.delay(path, Duration.ofSeconds(1)));
         var urls = urls(paths);
 
         // Best of 2 runs, so that a pause of the machine cannot fail a correct pipeline; a pipeline that holds a
@@ -235,8 +263,8 @@ class PipelineTest {
                 sleep(Duration.ofMillis(20));
                 return text(body);
             }));
-            long slowArrived = server.finished().stream().filter(r -> r.path().equals("/slow"))
-                    .mapToLong(LocalServer.Request::endNanos).findFirst().orElseThrow();
+            long slowArrived = server.finished().stream().filter(r -> slow.contains(r.path()))
+                    .mapToLong(LocalServer.Request::endNanos).min().orElseThrow();
             var hashed = hashes.events().stream()
                     .filter(e -> e.kind() == Timeline.Kind.START && e.nanos() < slowArrived)
                     .map(Timeline.Event::task).toList();
@@ -245,17 +273,22 @@ class PipelineTest {
         }
 
         assertThat(late)
-                .withFailMessage("%d of the %d fast documents (%s) were hashed only after the first URL, /slow, had "
-                        + "taken its 1 s to download, though they had all arrived at once. Hand each document to the "
-                        + "hashing pool as soon as its own download is done (e.g. supplyAsync(download, virtual "
-                        + "threads).thenApplyAsync(hash, pool)), not after waiting for every download, nor for the "
-                        + "downloads before it in the list. The downloads and the hashes in the last run:%s",
-                        late.size(), fast.size(), String.join(", ", late), lastRun)
+                .withFailMessage("%d of the %d fast documents (%s) were hashed only after the first %d URL(s), "
+                        + "%s, had taken their 1 s to download, though the fast ones had all arrived at once. Hand "
+                        + "each document to the hashing pool as soon as its own download is done (e.g. "
+                        + "supplyAsync(download, virtual threads).thenApplyAsync(hash, pool)), not after waiting for "
+                        + "every download, nor for the downloads before it in the list, and don't give the pool tasks "
+                        + "that wait for a download (a pool thread blocked in get() hashes nothing). The downloads "
+                        + "and the hashes in the last run:%s",
+                        late.size(), fast.size(), String.join(", ", late), slow.size(), String.join(", ", slow),
+                        lastRun)
                 .isEmpty();
     }
 
     @SpeedUpTest
     @DisplayName("hashes faster than one thread, as far as your cores allow")
+    @Tag("same-hashes:downloadAndHash")
+    @Tag("hashes-on-fixed-pool:downloadAndHash")
     void hashesFasterThanOneThread(TestReporter reporter) throws Exception {
         // 4 documents per core, 16 KiB each, that download at once and take about 20 ms each to hash.
         var paths = paths("/doc/", 4 * CORES);
@@ -287,6 +320,7 @@ class PipelineTest {
 
     @Test
     @DisplayName("when a download fails, throws an ExecutionException caused by the download's IOException")
+    @Tag("failure-thrown:downloadAndHash")
     void throwsWhenADownloadFails() {
         server.delay("/doc/1", Duration.ofMillis(100)).delay("/doc/3", Duration.ofMillis(150))
                 .status("/broken", 500).delay("/broken", Duration.ofMillis(50));
@@ -309,6 +343,7 @@ class PipelineTest {
 
     @Test
     @DisplayName("when a hash fails, throws an ExecutionException caused by the hash's exception")
+    @Tag("failure-thrown:downloadAndHash")
     void throwsWhenAHashFails() {
         var failure = new IllegalStateException("cannot hash /doc/2");
         var urls = urls(paths("/doc/", 3));
@@ -331,6 +366,7 @@ class PipelineTest {
 
     @Test
     @DisplayName("leaves no thread running after it returns: it closes its HttpClient and both executors")
+    @Tag("nothing-left-running:downloadAndHash")
     void leavesNoThreadRunning() throws Exception {
         var urls = urls(paths("/doc/", 6));
         server.defaultDelay(Duration.ofMillis(50));
@@ -338,29 +374,221 @@ class PipelineTest {
 
         Pipeline.downloadAndHash(urls, recorded(timeline, PipelineTest::text));
 
-        // The hashing threads are suspects, and so are an HttpClient's threads (HttpClient-1-SelectorManager, …),
-        // which are daemon threads; any other new non-daemon thread (a pool never shut down) is one too.
-        var suspects = new ArrayList<>(timeline.threads());
-        LiveThreads.snapshot().stream()
-                .filter(t -> !before.contains(t) && t.getName().startsWith("HttpClient-"))
-                .forEach(suspects::add);
-        var leaked = LiveThreads.leakedSince(before, suspects, Duration.ofSeconds(1));
-        assertThat(leaked)
-                .withFailMessage("%d thread(s) that downloadAndHash started are still alive 1 s after it returned: "
-                        + "%s. Open the HttpClient and both executors in try-with-resources, so that closing them "
-                        + "waits for their work and ends their threads. Timeline of the hashes:%s",
-                        leaked.size(), LiveThreads.describe(leaked), timeline)
+        assertNoThreadLeft(before, timeline, "returned");
+    }
+
+    @Test
+    @DisplayName("returns the hashes in the order of the URLs when that is neither sorted nor the finishing order")
+    @Tag("url-order:downloadAndHash")
+    @Tag("same-hashes:downloadAndHash")
+    void returnsTheHashesInTheOrderOfUnsortedUrls() throws Exception {
+        // 40 documents listed in a shuffled order, with /doc/1 and /doc/10 next to each other and one URL given
+        // twice; they finish in another shuffled order, 0 to 300 ms. Neither the sorted URLs (a sorted map) nor
+        // the finishing order nor a map keyed by URL (which keeps a URL once) gives the order of the list.
+        var random = new Random(9);
+        var paths = new ArrayList<>(paths("/doc/", 40));
+        Collections.shuffle(paths, random);
+        var byDelay = new ArrayList<>(paths);
+        Collections.shuffle(byDelay, random);
+        for (int i = 0; i < byDelay.size(); i++) {
+            server.delay(byDelay.get(i), Duration.ofMillis(300L * i / (byDelay.size() - 1)));
+        }
+        paths.remove("/doc/10");
+        paths.add(paths.indexOf("/doc/1"), "/doc/10");
+        paths.add(30, paths.get(5));
+        var urls = urls(paths);
+
+        var hashes = callWithin(Duration.ofSeconds(20), "40 documents of at most 0.3 s each should take well under "
+                + "a second.", () -> Pipeline.downloadAndHash(urls, body -> "hash of " + text(body))).returned();
+
+        var expected = paths.stream().map(path -> "hash of body of " + path).toList();
+        assertThat(hashes)
+                .withFailMessage("downloadAndHash returned %s hashes, %s; expected %d, one per URL in the order of "
+                        + "the list (%s given twice, at places %d and %d). The URLs were in no sorted order and the "
+                        + "downloads finished in yet another order: keep each document's hash in its URL's place "
+                        + "(e.g. a list of futures in URL order, each read with get()), not in a sorted map, not "
+                        + "in a map keyed by URL, not in the order they finish.%nreturned: %s%nexpected: %s",
+                        hashes == null ? "no" : hashes.size(), firstDifference(hashes, expected), expected.size(),
+                        paths.get(5), 6, 31, hashes, expected)
+                .isEqualTo(expected);
+    }
+
+    @Test
+    @DisplayName("returns an empty list for no URLs, and leaves no thread running")
+    @Tag("same-hashes:downloadAndHash")
+    @Tag("nothing-left-running:downloadAndHash")
+    void returnsAnEmptyListForNoUrls() throws Exception {
+        var before = LiveThreads.snapshot();
+
+        var outcome = callWithin(Duration.ofSeconds(10), "with no URLs there is nothing to wait for.",
+                () -> Pipeline.downloadAndHash(List.of(), recorded(timeline, PipelineTest::text)));
+
+        assertThat(outcome.thrown())
+                .withFailMessage("downloadAndHash(List.of(), hash) threw %s: with no URLs it has nothing to download "
+                        + "and should return an empty list, like downloadAndHashSequentially. (Is a pool sized to the "
+                        + "number of URLs? newFixedThreadPool(0) throws: size the pool to the cores.)",
+                        outcome.thrown())
+                .isNull();
+        assertThat(outcome.value())
+                .withFailMessage("downloadAndHash(List.of(), hash) returned %s: with no URLs, expected an empty "
+                        + "list", outcome.value())
+                .isEmpty();
+        assertNoThreadLeft(before, timeline, "returned");
+    }
+
+    @Test
+    @DisplayName("downloads on virtual threads: no platform thread waits for a download's answer")
+    @Tag("downloads-on-virtual-threads:downloadAndHash")
+    void downloadsOnVirtualThreads() throws Exception {
+        // MANY downloads of 500 ms. While the server is working on them, the test looks at the stack of every
+        // platform thread (the JVM lists no virtual thread) for one that is waiting in HttpClient.send.
+        server.defaultDelay(Duration.ofMillis(500));
+        var urls = urls(paths("/doc/", MANY));
+        var waiting = new LinkedHashMap<Thread, StackTraceElement[]>();
+        boolean looked = false;
+        for (int run = 1; run <= 3 && !looked; run++) { // a run in which the test never saw a download is no proof
+            var call = Call.start(() -> Pipeline.downloadAndHash(urls, PipelineTest::text));
+            while (call.running()) {
+                if (server.inFlight() > 0) {
+                    looked = true;
+                    waiting.putAll(platformThreadsWaitingForAnAnswer());
+                }
+                Thread.sleep(5);
+            }
+            call.within(Duration.ofSeconds(20), MANY + " downloads of 0.5 s each, all at once, take well under "
+                    + "a second.").returned();
+        }
+
+        assertThat(looked).withFailMessage("the test never saw a download in flight: the machine is too busy")
+                .isTrue();
+        assertThat(waiting.keySet())
+                .withFailMessage("%d platform thread(s) waited for a download's answer: %s. A download is waiting, "
+                        + "which a virtual thread does without holding an OS thread: run each download on a virtual "
+                        + "thread (supplyAsync(download, Executors.newVirtualThreadPerTaskExecutor()); without an "
+                        + "executor, supplyAsync runs on the common pool's platform threads). Where one waited:%n%s",
+                        waiting.size(), LiveThreads.describe(waiting.keySet()),
+                        waiting.isEmpty() ? "" : stack(waiting.values().iterator().next()))
                 .isEmpty();
     }
 
     @Test
+    @DisplayName("downloads every document with one HttpClient, not a client per download")
+    @Tag("one-client:downloadAndHash")
+    void downloadsWithOneHttpClient() throws Exception {
+        // MANY downloads of 300 ms. While they are in flight, the test counts the HttpClients that are open by
+        // their selector threads (HttpClient-N-SelectorManager, one per client).
+        server.defaultDelay(Duration.ofMillis(300));
+        var urls = urls(paths("/doc/", MANY));
+        var before = LiveThreads.snapshot();
+        var clients = new TreeSet<String>();
+
+        var call = Call.start(() -> Pipeline.downloadAndHash(urls, PipelineTest::text));
+        while (call.running()) {
+            LiveThreads.snapshot().stream()
+                    .filter(t -> !before.contains(t) && t.getName().matches("HttpClient-\\d+-SelectorManager"))
+                    .forEach(t -> clients.add(t.getName()));
+            Thread.sleep(5);
+        }
+        call.within(Duration.ofSeconds(20), MANY + " downloads of 0.3 s each, all at once, take well under a "
+                + "second.").returned();
+
+        assertThat(clients.size())
+                .withFailMessage("downloadAndHash opened %d HttpClients for %d downloads (%s). A client is "
+                        + "thread-safe and owns threads of its own: open one, newClient(), before the downloads, "
+                        + "use it for every download, and close it at the end.", clients.size(), MANY,
+                        String.join(", ", clients))
+                .isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("when a hash fails, throws only once the other hashes are over, and leaves no thread running")
+    @Tag("nothing-left-running:downloadAndHash")
+    @Tag("failure-thrown:downloadAndHash")
+    void leavesNothingRunningWhenAHashFails() throws Exception {
+        // /doc/1's hash fails once /doc/2's hash is running; /doc/2's hash is held (see thrownWhileHeld).
+        var failure = new IllegalStateException("cannot hash /doc/1");
+        var slowHashStarted = new CountDownLatch(1);
+        var released = new CountDownLatch(1);
+        var urls = urls(paths("/doc/", MANY));
+
+        var thrown = thrownWhileHeld(released, urls, body -> switch (text(body)) {
+            case "body of /doc/1" -> {
+                await(slowHashStarted, Duration.ofSeconds(2));
+                throw failure;
+            }
+            case "body of /doc/2" -> {
+                slowHashStarted.countDown();
+                await(released, HELD);
+                yield text(body);
+            }
+            default -> text(body);
+        });
+
+        assertThat(causes(thrown))
+                .withFailMessage("hashing /doc/1 threw %s, but downloadAndHash %s: throw an ExecutionException "
+                        + "caused by it", failure, outcome(thrown))
+                .contains(failure);
+    }
+
+    @Test
+    @DisplayName("when a download fails, throws only once the hashes are over, and leaves no thread running")
+    @Tag("nothing-left-running:downloadAndHash")
+    @Tag("failure-thrown:downloadAndHash")
+    void leavesNothingRunningWhenADownloadFails() throws Exception {
+        // /broken answers HTTP 500 after 300 ms, while the hash of /doc/1, which arrived at once, is held (see
+        // thrownWhileHeld).
+        server.status("/broken", 500).delay("/broken", Duration.ofMillis(300));
+        var released = new CountDownLatch(1);
+        var urls = urls(List.of("/broken", "/doc/1", "/doc/2", "/doc/3"));
+
+        var thrown = thrownWhileHeld(released, urls, body -> {
+            if (text(body).equals("body of /doc/1")) await(released, HELD);
+            return text(body);
+        });
+
+        assertThat(causes(thrown))
+                .withFailMessage("the server answered /broken with HTTP 500, so download() threw an IOException "
+                        + "saying so, but downloadAndHash %s: throw an ExecutionException caused by it",
+                        outcome(thrown))
+                .anyMatch(cause -> cause instanceof IOException && String.valueOf(cause.getMessage()).contains("500"));
+    }
+
+    @Test
+    @DisplayName("when a hash throws an Error, throws an ExecutionException caused by it, and does not hang")
+    @Tag("failure-thrown:downloadAndHash")
+    void throwsWhenAHashThrowsAnError() throws Exception {
+        var failure = new StackOverflowError("pretend: hashing /doc/2 overflowed its stack");
+        var urls = urls(paths("/doc/", MANY));
+
+        var thrown = callWithin(Duration.ofSeconds(5), "hashing /doc/2 threw " + failure + ", an Error, not an "
+                + "Exception, and " + MANY + " small documents take well under a second. Does a catch (Exception e) "
+                + "let the Error pass, so that a future is never completed? Catch Throwable if you complete futures "
+                + "yourself, or let thenApplyAsync/submit pass on whatever the hash throws.",
+                () -> Pipeline.downloadAndHash(urls, body -> {
+                    if (text(body).equals("body of /doc/2")) throw failure;
+                    return text(body);
+                })).thrown();
+
+        assertThat(thrown)
+                .withFailMessage("hashing /doc/2 threw %s, but downloadAndHash %s: let every failure, an Error too, "
+                        + "reach the caller as an ExecutionException", failure, outcome(thrown))
+                .isInstanceOf(ExecutionException.class);
+        assertThat(causes(thrown))
+                .withFailMessage("hashing /doc/2 threw %s, but the causes of the ExecutionException are %s: pass on "
+                        + "the hash's own Error", failure, causes(thrown))
+                .contains(failure);
+    }
+
+    @Test
     @DisplayName("starts virtual threads for the downloads")
+    @Tag("downloads-on-virtual-threads:downloadAndHash")
     void startsVirtualThreadsForTheDownloads() {
         pipelineStartsVirtualThreadsForTheDownloads.check(new ClassFileImporter().importPackagesOf(Pipeline.class));
     }
 
     @Test
     @DisplayName("creates a fixed thread pool for the hashing")
+    @Tag("hashes-on-fixed-pool:downloadAndHash")
     void createsAFixedThreadPoolForTheHashing() {
         pipelineCreatesAFixedThreadPoolForTheHashing.check(new ClassFileImporter().importPackagesOf(Pipeline.class));
     }
@@ -477,6 +705,190 @@ class PipelineTest {
     private static long hashesOn(Timeline timeline, List<Thread> threads) {
         return timeline.events().stream()
                 .filter(e -> e.kind() == Timeline.Kind.START && threads.contains(e.thread())).count();
+    }
+
+    /// Calls downloadAndHash(urls, hash), which must throw while one of the hashes is held until `released`:
+    /// asserts that it threw an ExecutionException, that no hash was still running when it did, and that it left
+    /// no thread behind. Returns what it threw.
+    ///
+    /// The held hash ends HELD after it started, longer than any bounded wait a pipeline might make (a join or
+    /// awaitTermination of a second or two), or as soon as the caller is seen in an executor's close(), which waits
+    /// as long as it takes: a pipeline that closes its executors with try-with-resources is not slowed down.
+    private Throwable thrownWhileHeld(CountDownLatch released, List<URI> urls, Function<byte[], String> hash)
+            throws Exception {
+        var hashes = new Timeline("hashes");
+        var before = LiveThreads.snapshot();
+        var call = Call.start(() -> Pipeline.downloadAndHash(urls, recorded(hashes, hash)));
+        Outcome<List<String>> outcome;
+        try {
+            while (call.running() && released.getCount() > 0) {
+                if (call.callerIsClosingAnExecutor()) released.countDown();
+                Thread.sleep(2);
+            }
+            outcome = call.within(Duration.ofSeconds(15), "the held hash ends " + Latency.seconds(HELD)
+                    + " after it started, at the latest.");
+        } finally {
+            released.countDown();
+        }
+        var running = hashes.notEndedBy(call.endNanos());
+
+        assertThat(outcome.thrown())
+                .withFailMessage("one of the %d documents failed, but downloadAndHash %s: let the failure reach the "
+                        + "caller as an ExecutionException (Future.get() and CompletableFuture.get() throw one)",
+                        urls.size(), outcome(outcome.thrown()))
+                .isInstanceOf(ExecutionException.class);
+        assertThat(running)
+                .withFailMessage("when downloadAndHash threw, %d hash(es) were still running (%s, which the test "
+                        + "held for up to %s): it must not return, nor throw, before every download and hash is "
+                        + "over, however long they take. Open both executors in try-with-resources, whose close() "
+                        + "waits for their tasks on every way out, also when get() throws (shutdown() alone does not "
+                        + "wait, nor does an awaitTermination with a short timeout). Timeline of the hashes:%s",
+                        running.size(), String.join(", ", running), Latency.seconds(HELD), hashes)
+                .isEmpty();
+        assertNoThreadLeft(before, hashes, "threw");
+        return outcome.thrown();
+    }
+
+    /// Asserts that the threads that ran the hashes, any HttpClient thread and any other non-daemon thread started
+    /// since `before` have all ended within 1 s after downloadAndHash `returnedOrThrew`.
+    private static void assertNoThreadLeft(Set<Thread> before, Timeline hashes, String returnedOrThrew)
+            throws InterruptedException {
+        // The hashing threads are suspects, and so are an HttpClient's threads (HttpClient-1-SelectorManager, …),
+        // which are daemon threads; any other new non-daemon thread (a pool never shut down) is one too.
+        var suspects = new ArrayList<>(hashes.threads());
+        LiveThreads.snapshot().stream()
+                .filter(t -> !before.contains(t) && t.getName().startsWith("HttpClient-"))
+                .forEach(suspects::add);
+        var leaked = LiveThreads.leakedSince(before, suspects, Duration.ofSeconds(1));
+        assertThat(leaked)
+                .withFailMessage("%d thread(s) that downloadAndHash started are still alive 1 s after it %s: %s. "
+                        + "Open the HttpClient and both executors in try-with-resources, so that closing them waits "
+                        + "for their work and ends their threads, on every way out of the method, also when it "
+                        + "throws. Timeline of the hashes:%s",
+                        leaked.size(), returnedOrThrew, LiveThreads.describe(leaked), hashes)
+                .isEmpty();
+    }
+
+    /// What a call returned, or what it threw (then `value` is null).
+    private record Outcome<T>(T value, Throwable thrown) {
+
+        /// The value, or what the call threw, thrown again.
+        T returned() throws Exception {
+            if (thrown instanceof Exception e) throw e;
+            if (thrown instanceof Error e) throw e;
+            return value;
+        }
+    }
+
+    /// A call of downloadAndHash on a thread of its own, so that a test can watch it and give up on it.
+    private static final class Call<T> {
+        private final FutureTask<T> task;
+        private final Thread caller;
+
+        private volatile long endNanos;
+
+        private Call(Callable<T> action) {
+            task = new FutureTask<>(() -> {
+                try {
+                    return action.call();
+                } finally {
+                    endNanos = System.nanoTime();
+                }
+            });
+            caller = Thread.ofPlatform().daemon().name("downloadAndHash caller").start(task);
+        }
+
+        static <T> Call<T> start(Callable<T> action) {
+            return new Call<>(action);
+        }
+
+        boolean running() {
+            return !task.isDone();
+        }
+
+        /// When the call returned or threw (a System.nanoTime() value), once it has.
+        long endNanos() {
+            return endNanos;
+        }
+
+        /// Whether the caller is in the close() of an executor now (ExecutorService.close, which waits for every
+        /// task however long it takes, or an executor's own close, e.g. ThreadPerTaskExecutor's).
+        boolean callerIsClosingAnExecutor() {
+            return Arrays.stream(caller.getStackTrace()).anyMatch(frame ->
+                    frame.getClassName().startsWith("java.util.concurrent.") && frame.getMethodName().equals("close"));
+        }
+
+        /// Whether the call returned (or threw) within `limit`; if not, the caller is interrupted, and given 1 s more.
+        boolean returnedWithin(Duration limit) throws InterruptedException {
+            caller.join(limit);
+            if (!caller.isAlive()) return true;
+            caller.interrupt();
+            caller.join(Duration.ofSeconds(1));
+            return false;
+        }
+
+        /// What the call returned or threw; fails the test, saying `ifStuck` and where it was stuck, if the call
+        /// has not returned within `limit` (then the caller is interrupted).
+        Outcome<T> within(Duration limit, String ifStuck) throws InterruptedException {
+            try {
+                return new Outcome<>(task.get(limit.toNanos(), TimeUnit.NANOSECONDS), null);
+            } catch (ExecutionException e) {
+                return new Outcome<>(null, e.getCause());
+            } catch (TimeoutException e) {
+                var where = stack(caller.getStackTrace());
+                caller.interrupt();
+                caller.join(Duration.ofSeconds(5));
+                throw new AssertionError("downloadAndHash had not returned " + Latency.seconds(limit) + " after it "
+                        + "was called, and it was interrupted then: " + ifStuck + " Where it was stuck:\n" + where);
+            }
+        }
+    }
+
+    private static <T> Outcome<T> callWithin(Duration limit, String ifStuck, Callable<T> action)
+            throws InterruptedException {
+        return Call.start(action).within(limit, ifStuck);
+    }
+
+    /// The platform threads, other than this one, that are waiting in HttpClient.send or Pipeline.download now,
+    /// with their stacks.
+    private static Map<Thread, StackTraceElement[]> platformThreadsWaitingForAnAnswer() {
+        var waiting = new LinkedHashMap<Thread, StackTraceElement[]>();
+        Thread.getAllStackTraces().forEach((thread, frames) -> {
+            if (thread != Thread.currentThread() && Arrays.stream(frames).anyMatch(frame ->
+                    (frame.getClassName().startsWith("jdk.internal.net.http.HttpClient")
+                            && frame.getMethodName().equals("send"))
+                    || (frame.getClassName().equals(Pipeline.class.getName())
+                            && frame.getMethodName().equals("download")))) {
+                waiting.put(thread, frames);
+            }
+        });
+        return waiting;
+    }
+
+    private static String stack(StackTraceElement[] frames) {
+        return Arrays.stream(frames).limit(25).map(frame -> "    at " + frame).collect(Collectors.joining("\n"));
+    }
+
+    /// Where `actual` first differs from `expected`, in words.
+    private static String firstDifference(List<String> actual, List<String> expected) {
+        if (actual == null) return "null";
+        for (int i = 0; i < Math.min(actual.size(), expected.size()); i++) {
+            if (!actual.get(i).equals(expected.get(i))) {
+                return "the first wrong one at place %d: \"%s\" where \"%s\" belongs".formatted(i + 1, actual.get(i),
+                        expected.get(i));
+            }
+        }
+        return actual.size() == expected.size() ? "as expected" : "the first " + Math.min(actual.size(),
+                expected.size()) + " in their places";
+    }
+
+    /// Waits for `latch`, for `limit` at most (then goes on: the test tells what happened from the timeline).
+    private static void await(CountDownLatch latch, Duration limit) {
+        try {
+            latch.await(limit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static List<Throwable> causes(Throwable thrown) {
