@@ -2,6 +2,7 @@ package commands;
 
 import engine.Course;
 import engine.Exercise;
+import engine.Hints;
 import engine.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,7 +36,7 @@ public final class HintCommand implements Callable<Integer> {
         Progress progress = Progress.load(course, System.err);
         Exercise exercise = id != null ? course.exercise(id) : progress.current().orElseThrow(
                 () -> new IllegalArgumentException("Every exercise passes: name one, e.g. ./jbang grade hint ex01."));
-        List<String> hints = exercise.hints() == null ? List.of() : exercise.hints();
+        List<String> hints = Hints.of(course, exercise);
         if (hints.isEmpty()) {
             System.out.println(exercise.id() + " has no hints.");
             return 0;

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 /**
  * Stage 2: compiles a submission, then the grader's own tests against it, in this JVM (javax.tools), into
  * two fresh folders: the student's classes see only the JDK, the tests see them and the grader's jars. Tests
- * always come from grader/tests, and an exercise's provided files from exercises/, never from a submission.
+ * always come from grader/exercises, and an exercise's provided files from exercises/, never from a submission.
  */
 public final class Compilation {
 

@@ -15,7 +15,7 @@ import java.util.TreeSet;
 
 /**
  * What an exercise promises, clause by clause, and which public methods each clause binds: kept beside its tests
- * as grader/tests/&lt;exercise&gt;/contract.json. A test names each clause and method it checks with a JUnit tag
+ * as grader/exercises/&lt;exercise&gt;/contract.json. A test names each clause and method it checks with a JUnit tag
  * {@code <clause>:<method>}, e.g. {@code @Tag("input-order:fetchAll")}, so the self-test can show which pairs
  * no test checks.
  */

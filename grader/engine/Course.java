@@ -52,9 +52,16 @@ public record Course(Path root, Settings settings, List<Exercise> exercises) {
 
     public Path solutionsDir() { return root.resolve("solutions"); }
 
-    public Path testsDir(Exercise exercise) { return root.resolve("grader/tests").resolve(exercise.dir()); }
+    /**
+     * Everything the grader owns about one exercise: its tests and their helpers, {@code contract.json},
+     * {@code hints.md}, and {@code mutants/}.
+     */
+    public Path graderDir(Exercise exercise) { return root.resolve("grader/exercises").resolve(exercise.dir()); }
 
-    public Path mutantsDir(Exercise exercise) { return root.resolve("grader/mutants").resolve(exercise.dir()); }
+    /** The grader's tests of an exercise: the Java files of its folder. */
+    public Path testsDir(Exercise exercise) { return graderDir(exercise); }
+
+    public Path mutantsDir(Exercise exercise) { return graderDir(exercise).resolve("mutants"); }
 
     /** Where the grader keeps compiled classes and results; git-ignored. */
     public Path workDir() { return root.resolve(".grader"); }

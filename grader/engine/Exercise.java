@@ -6,10 +6,9 @@ import java.util.List;
  * One exercise of course.json.
  *
  * @param id             what the student types: {@code ex01}
- * @param dir            its folder under exercises/, solutions/, grader/tests/ and grader/mutants/; also its package
+ * @param dir            its folder under exercises/, solutions/ and grader/exercises/; also its package
  * @param file           the file the student edits
  * @param timeoutSeconds how long one test may run before the grader calls it a hang
- * @param hints          from a gentle pointer to nearly the answer
  * @param jvmOptions     for the JVM that runs its tests. {@code -XX:TieredStopAtLevel=1} (C1 only) starts them
  *                       0.4 s sooner; use it only where no outcome depends on C2's optimisations (a missing
  *                       volatile shows only under C2) and no test times CPU work in absolute terms
@@ -19,11 +18,11 @@ import java.util.List;
  *                       course's rules (check.Integrity) otherwise forbid: for an exercise about processes
  */
 public record Exercise(String id, String dir, String file, String lesson, String title,
-                       int timeoutSeconds, List<String> hints, List<String> jvmOptions,
+                       int timeoutSeconds, List<String> jvmOptions,
                        Double points, String visibility, boolean mayStartProcesses) {
 
     Exercise withDefaults(Course.Settings settings) {
-        return new Exercise(id, dir, file, lesson, title, timeoutSeconds, hints, jvmOptions,
+        return new Exercise(id, dir, file, lesson, title, timeoutSeconds, jvmOptions,
                 points == null ? settings.points() : points, visibility == null ? settings.visibility() : visibility,
                 mayStartProcesses);
     }

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 /**
  * A known-wrong implementation of an exercise: a small unified diff against the reference solution, kept as
- * grader/mutants/&lt;exercise&gt;/&lt;name&gt;.patch, whose header says what is wrong and which tests must reject it:
+ * grader/exercises/&lt;exercise&gt;/mutants/&lt;name&gt;.patch, whose header says what is wrong and which tests must reject it:
  * <pre>
  * // Mutant: runs the tasks one after another.
  * // Rejected by: finishesInAboutTheTimeOfTheLongestTask

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -27,7 +28,8 @@ public final class AutograderZip {
     private static final String SCRIPTS_DIR = "grader/engine/gradescope";
     private static final List<String> COURSE_FILES = List.of("jbang", ".jbang/Bootstrap.java", ".jbang/jbang-cli.lock");
     private static final List<String> COURSE_FOLDERS = List.of("grader", "exercises");
-    private static final String LEFT_OUT = "grader/mutants";
+    /** The known-wrong versions of each exercise: of no use to grade a student, and they spell out the answer. */
+    private static final Pattern LEFT_OUT = Pattern.compile("grader/exercises/[^/]+/mutants/.*");
     private static final int EXECUTABLE = 0755;
     private static final int READABLE = 0644;
 
@@ -63,7 +65,7 @@ public final class AutograderZip {
             for (String folder : COURSE_FOLDERS) {
                 for (Path file : filesIn(root.resolve(folder))) {
                     String name = root.relativize(file).toString().replace('\\', '/');
-                    if (name.startsWith(LEFT_OUT + "/")) continue;
+                    if (LEFT_OUT.matcher(name).matches()) continue;
                     add(out, file, name, modeOf(file));
                     entries++;
                 }
