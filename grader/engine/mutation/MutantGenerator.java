@@ -31,7 +31,7 @@ public final class MutantGenerator {
 
     public static final List<Operator> OPERATORS = Stream.<Operator[]>of(LockOperators.values(),
                     WaitOperators.values(), SharedStateOperators.values(), ExecutorOperators.values(),
-                    ExceptionOperators.values(), ValueOperators.values())
+                    ExceptionOperators.values(), ValueOperators.values(), OrderOperators.values())
             .flatMap(Stream::of).toList();
 
     private static final ParserConfiguration JAVA_21 = new ParserConfiguration()
