@@ -6,6 +6,7 @@ import engine.Selection;
 import engine.TestResult;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 /** Grades one generated mutant with every test of its exercise. */
@@ -24,7 +25,7 @@ public final class MutantGrading {
         EQUIVALENT
     }
 
-    /** @param detail the test that killed it, javac's first error, why it was inconclusive or equivalent */
+    /** @param detail the tests that killed it, javac's first error, why it was inconclusive or equivalent */
     public record Result(GeneratedMutant mutant, Outcome outcome, String detail, double seconds) {}
 
     private MutantGrading() {}
@@ -36,8 +37,9 @@ public final class MutantGrading {
         if (!verdict.compileErrors().isEmpty()) {
             return new Result(mutant, Outcome.STILLBORN, verdict.compileErrors().getFirst(), seconds);
         }
-        Optional<TestResult> killer = verdict.tests().stream().filter(TestResult::failed).findFirst();
-        if (killer.isPresent()) return new Result(mutant, Outcome.KILLED, killer.get().method(), seconds);
+        List<String> killers = verdict.tests().stream().filter(TestResult::failed).map(TestResult::method)
+                .distinct().toList();
+        if (!killers.isEmpty()) return new Result(mutant, Outcome.KILLED, String.join(", ", killers), seconds);
         if (verdict.problem() != null) {
             return new Result(mutant, Outcome.KILLED, firstLine(verdict.problem()), seconds);
         }

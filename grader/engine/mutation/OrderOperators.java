@@ -81,11 +81,11 @@ enum OrderOperators implements Operator {
     @Override
     public String description() { return description; }
 
-    /** A loop over futures: its variable's type names a Future, or its body calls get/join/resultNow on it. */
+    /** A loop over futures: its variable's type names a Future, or its body calls get/resultNow on it. */
     private static boolean readsFutures(ForEachStmt loop) {
         String variable = loop.getVariableDeclarator().getNameAsString();
         return loop.getVariable().getElementType().asString().contains("Future")
-                || !loop.getBody().findAll(MethodCallExpr.class, c -> Set.of("get", "join", "resultNow")
+                || !loop.getBody().findAll(MethodCallExpr.class, c -> Set.of("get", "resultNow")
                 .contains(c.getNameAsString()) && c.getScope().filter(s -> Edits.isName(s, variable)).isPresent())
                 .isEmpty()
                 || !loop.getBody().findAll(MethodCallExpr.class, c -> c.getArguments().stream()

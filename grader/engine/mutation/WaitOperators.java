@@ -26,6 +26,7 @@ enum WaitOperators implements Operator {
     REMOVE_ACQUIRE("goes on without taking a permit or lock", "acquire", "lock", "lockInterruptibly"),
     REMOVE_RELEASE("never gives back a permit or lock, or counts down", "release", "unlock", "countDown",
             "signal", "signalAll", "notify", "notifyAll"),
+    REMOVE_SLEEP("spins instead of sleeping until it is time", "sleep"),
     REMOVE_COMPLETE("never completes a future", "complete", "completeExceptionally"),
     SHUTDOWN_NOW_TO_SHUTDOWN("shuts an executor down without interrupting its running tasks") {
         @Override
