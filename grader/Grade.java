@@ -108,7 +108,8 @@ class Grade implements Callable<Integer> {
                  int repeat,
                  @Option(names = "--mutant", paramLabel = "NAME",
                          description = "Check only this mutant of the exercise named (no solution, no stub), e.g."
-                                 + " to stress-run several mutants at once.")
+                                 + " to stress-run several mutants at once. With --generated: only the generated"
+                                 + " mutants whose id starts with NAME (an operator, or a mutant's id).")
                  String mutant,
                  @Option(names = "--generated",
                          description = "Grade every mutant generated from the solutions (of the exercises named, or"
@@ -122,7 +123,7 @@ class Grade implements Callable<Integer> {
             List<Exercise> exercises = only == null || only.isEmpty() ? course.exercises()
                     : only.stream().map(course::exercise).toList();
             GeneratedMutantsSelfTest generatedMutants = new GeneratedMutantsSelfTest(course, System.out);
-            return list ? generatedMutants.list(exercises) : generatedMutants.run(exercises);
+            return list ? generatedMutants.list(exercises) : generatedMutants.run(exercises, mutant);
         }
         SelfTest selfTest = new SelfTest(course, System.out, repeat);
         if (mutant != null) {

@@ -64,8 +64,11 @@ public final class GeneratedMutantsSelfTest {
         return stale ? 1 : 0;
     }
 
-    /** Grades every mutant of these exercises; 0 if each exercise reaches the target. */
-    public int run(List<Exercise> exercises) throws IOException, InterruptedException {
+    /**
+     * Grades every mutant of these exercises, or those whose id starts with {@code idPrefix} (an operator, a
+     * mutant's id) if it is not null; 0 if each exercise reaches the target.
+     */
+    public int run(List<Exercise> exercises, String idPrefix) throws IOException, InterruptedException {
         Map<Exercise, List<GeneratedMutant>> mutants = new java.util.LinkedHashMap<>();
         Map<Exercise, EquivalentMutants> equivalents = new java.util.LinkedHashMap<>();
         List<String> stale = new ArrayList<>();
@@ -82,11 +85,12 @@ public final class GeneratedMutantsSelfTest {
         List<String> belowTarget = new ArrayList<>();
         for (Exercise exercise : exercises) {
             out.println();
-            out.println(bold(exercise.id() + " · " + exercise.title() + ": " + mutants.get(exercise).size()
-                    + " generated mutants"));
+            List<GeneratedMutant> chosen = mutants.get(exercise).stream()
+                    .filter(m -> idPrefix == null || m.id().startsWith(idPrefix)).toList();
+            out.println(bold(exercise.id() + " · " + exercise.title() + ": " + chosen.size() + " generated mutants"));
             long start = System.nanoTime();
             Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
-            for (GeneratedMutant mutant : mutants.get(exercise)) {
+            for (GeneratedMutant mutant : chosen) {
                 EquivalentMutants listed = equivalents.get(exercise);
                 Result result = listed.contains(mutant) ? MutantGrading.equivalent(mutant, listed.reason(mutant))
                         : MutantGrading.grade(course, mutant);
