@@ -113,8 +113,10 @@ public final class GeneratedMutantsSelfTest {
                         + " with a one-line reason why no test can.");
             }
         }
-        out.println();
-        summaries.forEach(out::println);
+        if (summaries.size() > 1) {
+            out.println();
+            summaries.forEach(out::println);
+        }
         belowTarget.forEach(line -> out.println(red(FAIL) + " " + line));
         return belowTarget.isEmpty() ? 0 : 1;
     }

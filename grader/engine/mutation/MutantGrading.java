@@ -35,11 +35,15 @@ public final class MutantGrading {
         Grading.Verdict verdict = Grading.grade(course, mutant.submission(course), Selection.EVERY_TEST);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!verdict.compileErrors().isEmpty()) {
-            return new Result(mutant, Outcome.STILLBORN, verdict.compileErrors().getFirst(), seconds);
+            return new Result(mutant, Outcome.STILLBORN, firstLine(verdict.compileErrors().getFirst()), seconds);
         }
         List<String> killers = verdict.tests().stream().filter(TestResult::failed).map(TestResult::method)
                 .distinct().toList();
-        if (!killers.isEmpty()) return new Result(mutant, Outcome.KILLED, String.join(", ", killers), seconds);
+        if (!killers.isEmpty()) {
+            String named = String.join(", ", killers.subList(0, Math.min(3, killers.size())));
+            return new Result(mutant, Outcome.KILLED,
+                    killers.size() > 3 ? named + " and " + (killers.size() - 3) + " more" : named, seconds);
+        }
         if (verdict.problem() != null) {
             return new Result(mutant, Outcome.KILLED, firstLine(verdict.problem()), seconds);
         }
