@@ -1,12 +1,10 @@
 package engine.mutation;
 
 import com.github.javaparser.ast.CompilationUnit;
-import com.github.javaparser.ast.NodeList;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.VariableDeclarationExpr;
 import com.github.javaparser.ast.stmt.BlockStmt;
 import com.github.javaparser.ast.stmt.ExpressionStmt;
-import com.github.javaparser.ast.stmt.Statement;
 import com.github.javaparser.ast.stmt.TryStmt;
 
 import java.util.List;
@@ -81,17 +79,15 @@ enum WaitOperators implements Operator {
 
     /** try (A; B) { body } → { A; try (B) { body } }, or { A; body } when A was all the try had. */
     private static void unclose(TryStmt t, int resource) {
-        Expression declared = t.getResources().get(resource);
+        // The try is changed in place, not cloned: a clone would keep its old text for the printer.
+        Expression declared = t.getResources().remove(resource);
         BlockStmt block = new BlockStmt();
-        if (declared instanceof VariableDeclarationExpr) block.addStatement(new ExpressionStmt(declared.clone()));
-        TryStmt rest = t.clone();
-        rest.getResources().remove(resource);
-        if (rest.getResources().isEmpty() && rest.getCatchClauses().isEmpty() && rest.getFinallyBlock().isEmpty()) {
-            NodeList<Statement> body = rest.getTryBlock().getStatements();
-            body.forEach(s -> block.addStatement(s.clone()));
-        } else {
-            block.addStatement(rest);
-        }
+        if (declared instanceof VariableDeclarationExpr) block.addStatement(new ExpressionStmt(declared));
         t.replace(block);
+        if (t.getResources().isEmpty() && t.getCatchClauses().isEmpty() && t.getFinallyBlock().isEmpty()) {
+            t.getTryBlock().getStatements().forEach(s -> block.addStatement(s.clone()));
+        } else {
+            block.addStatement(t);
+        }
     }
 }
