@@ -7,6 +7,7 @@ import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.expr.ObjectCreationExpr;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -64,7 +65,7 @@ enum ExecutorOperators implements Operator {
                     c -> SIZED_CLASSES.contains(c.getType().getNameAsString()) && !c.getArguments().isEmpty())
                     .stream().map(c -> c.getArgument(0));
             List<Expression> sizes = Stream.concat(factories, constructors)
-                    .sorted(java.util.Comparator.comparing(e -> e.getBegin().orElseThrow())).toList();
+                    .sorted(Comparator.comparing(e -> e.getBegin().orElseThrow())).toList();
             List<Rewrite> rewrites = new ArrayList<>();
             for (Expression size : sizes) {
                 for (String other : otherSizes(size)) {

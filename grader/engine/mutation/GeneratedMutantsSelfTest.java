@@ -9,10 +9,12 @@ import engine.mutation.MutantGrading.Result;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -69,8 +71,8 @@ public final class GeneratedMutantsSelfTest {
      * mutant's id) if it is not null; 0 if each exercise reaches the target.
      */
     public int run(List<Exercise> exercises, String idPrefix) throws IOException, InterruptedException {
-        Map<Exercise, List<GeneratedMutant>> mutants = new java.util.LinkedHashMap<>();
-        Map<Exercise, EquivalentMutants> equivalents = new java.util.LinkedHashMap<>();
+        Map<Exercise, List<GeneratedMutant>> mutants = new LinkedHashMap<>();
+        Map<Exercise, EquivalentMutants> equivalents = new LinkedHashMap<>();
         List<String> stale = new ArrayList<>();
         for (Exercise exercise : exercises) {
             mutants.put(exercise, MutantGenerator.generate(course, exercise));
@@ -141,7 +143,7 @@ public final class GeneratedMutantsSelfTest {
 
     private static long hash(String id) {
         CRC32 crc = new CRC32();
-        crc.update(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        crc.update(id.getBytes(StandardCharsets.UTF_8));
         return crc.getValue();
     }
 

@@ -93,6 +93,7 @@ enum OrderOperators implements Operator {
                         && variable.toLowerCase().contains("future"))).isEmpty();
     }
 
+    @SuppressWarnings("unchecked") // findAncestor's varargs of Class<N>
     private static void addHelper(Node site, String helper) {
         site.findAncestor(ClassOrInterfaceDeclaration.class).orElseThrow()
                 .addMember(StaticJavaParser.parseBodyDeclaration(helper));

@@ -11,6 +11,7 @@ import com.github.javaparser.ast.stmt.IfStmt;
 import com.github.javaparser.ast.stmt.WhileStmt;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,7 +87,7 @@ enum ValueOperators implements Operator {
                         return new Rewrite(c, c + " → " + coarse, () -> c.replace(Edits.parse(coarse)));
                     });
             return Stream.concat(conversions, factories)
-                    .sorted(java.util.Comparator.comparing(r -> r.site().getBegin().orElseThrow())).toList();
+                    .sorted(Comparator.comparing(r -> r.site().getBegin().orElseThrow())).toList();
         }
     },
     REMOVE_TIMEOUT("drops a time limit: a timeout(...) setting, or get(timeout, unit) → get()") {
