@@ -12,6 +12,7 @@
 //DEPS com.github.javaparser:javaparser-core:3.28.2
 //SOURCES engine/*.java check/*.java
 //SOURCES commands/*.java engine/batch/*.java engine/gradescope/*.java engine/classroom/*.java
+//SOURCES engine/mutation/*.java
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1
 //CDS
 //RUNTIME_OPTIONS -Xlog:cds=off,cds+dynamic=off
@@ -31,6 +32,7 @@ import engine.Progress;
 import engine.Report;
 import engine.SelfTest;
 import engine.Submission;
+import engine.mutation.GeneratedMutantsSelfTest;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,7 +58,8 @@ import java.util.concurrent.Callable;
                 "  ./jbang grade --all             grade every exercise",
                 "  ./jbang grade --solutions ex01  grade the reference solution",
                 "  ./jbang grade batch SUBMISSIONS/  grade a class: grades.csv, JSON, JUnit XML (instructors)",
-                "  ./jbang grade selftest          prove the grader has teeth (what CI runs)"})
+                "  ./jbang grade selftest          prove the grader has teeth (what CI runs)",
+                "  ./jbang grade selftest --generated ex03  grade every generated mutant of ex03"})
 class Grade implements Callable<Integer> {
 
     @Parameters(paramLabel = "EXERCISE", arity = "0..*", description = "Exercises to grade, e.g. ex01.")
@@ -105,9 +108,23 @@ class Grade implements Callable<Integer> {
                  int repeat,
                  @Option(names = "--mutant", paramLabel = "NAME",
                          description = "Check only this mutant of the exercise named (no solution, no stub), e.g."
-                                 + " to stress-run several mutants at once.")
-                 String mutant) throws Exception {
+                                 + " to stress-run several mutants at once. With --generated: only the generated"
+                                 + " mutants whose id starts with NAME (an operator, or a mutant's id).")
+                 String mutant,
+                 @Option(names = "--generated",
+                         description = "Grade every mutant generated from the solutions (of the exercises named, or"
+                                 + " all) with every test; per exercise: killed, survived, equivalent, stillborn.")
+                 boolean generated,
+                 @Option(names = "--list",
+                         description = "Print the generated mutants and their diffs, without grading them.")
+                 boolean list) throws Exception {
         Course course = Course.find(Path.of(""));
+        if (generated || list) {
+            List<Exercise> exercises = only == null || only.isEmpty() ? course.exercises()
+                    : only.stream().map(course::exercise).toList();
+            GeneratedMutantsSelfTest generatedMutants = new GeneratedMutantsSelfTest(course, System.out);
+            return list ? generatedMutants.list(exercises) : generatedMutants.run(exercises, mutant);
+        }
         SelfTest selfTest = new SelfTest(course, System.out, repeat);
         if (mutant != null) {
             if (only == null || only.size() != 1) throw new IllegalArgumentException("--mutant needs one exercise.");

@@ -5,6 +5,8 @@ import check.SpeedUp;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import engine.classroom.Workflow;
+import engine.mutation.GeneratedMutantsSelfTest;
+import engine.mutation.MutantGrading;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -61,6 +63,7 @@ public final class SelfTest {
     public boolean run() throws IOException, InterruptedException {
         long start = System.nanoTime();
         checkExercises(course.exercises(), false);
+        checkGeneratedMutantsSample();
         heading("The speed-up check");
         checkSpeedUp();
         heading("Lessons, " + LESSONS_AT_ONCE + " at a time, and beside them the untouched stubs");
@@ -221,6 +224,27 @@ public final class SelfTest {
             skip(what, String.join("; ", skippedBecause.stream().distinct().limit(3).toList()));
         } else {
             check(what, why.isEmpty(), why.stream().distinct().limit(10).toList());
+        }
+    }
+
+    /** Generated mutants per exercise in CI; {@code selftest --generated} grades them all. */
+    private static final int GENERATED_MUTANTS_PER_EXERCISE = 1;
+
+    /** A fixed sample of the generated mutants, each graded with every test: each must be killed. */
+    private void checkGeneratedMutantsSample() throws IOException, InterruptedException {
+        heading("Generated mutants: a fixed sample of " + GENERATED_MUTANTS_PER_EXERCISE
+                + " per exercise (selftest --generated grades them all)");
+        GeneratedMutantsSelfTest generated = new GeneratedMutantsSelfTest(course, out);
+        for (Exercise exercise : course.exercises()) {
+            for (MutantGrading.Result result : generated.sample(exercise, GENERATED_MUTANTS_PER_EXERCISE)) {
+                String what = exercise.id() + " generated mutant " + result.mutant().id() + " ("
+                        + result.mutant().description() + ") is killed";
+                if (result.outcome() == MutantGrading.Outcome.INCONCLUSIVE) skip(what, result.detail());
+                else check(what + (result.outcome() == MutantGrading.Outcome.KILLED ? " by " + result.detail() : ""),
+                        result.outcome() == MutantGrading.Outcome.KILLED,
+                        List.of("it " + result.outcome().name().toLowerCase() + ": give it a test, or list it as"
+                                + " equivalent (see ./jbang grade selftest --generated " + exercise.id() + ")"));
+            }
         }
     }
 
