@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 
 /**
  * The generated mutants of an exercise that no test can kill because they behave as the solution does, listed in
- * grader/tests/&lt;dir&gt;/equivalent-mutants.txt, one a line: {@code <id>  <one-line reason>}; '#' starts a comment.
+ * grader/exercises/&lt;dir&gt;/equivalent-mutants.txt, one a line: {@code <id>  <one-line reason>}; '#' starts a comment.
  *
  * @param reasons each listed id's reason
  */
@@ -25,7 +25,7 @@ public record EquivalentMutants(Path file, Map<String, String> reasons) {
     public static final String FILE_NAME = "equivalent-mutants.txt";
 
     public static EquivalentMutants of(Course course, Exercise exercise) throws IOException {
-        Path file = course.testsDir(exercise).resolve(FILE_NAME);
+        Path file = course.graderDir(exercise).resolve(FILE_NAME);
         Map<String, String> reasons = new LinkedHashMap<>();
         if (Files.isRegularFile(file)) {
             for (String line : Files.readAllLines(file)) {
