@@ -3,6 +3,10 @@ package engine.mutation;
 import com.github.javaparser.StaticJavaParser;
 import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.body.ConstructorDeclaration;
+import com.github.javaparser.ast.body.FieldDeclaration;
+import com.github.javaparser.ast.body.MethodDeclaration;
+import com.github.javaparser.ast.body.TypeDeclaration;
 import com.github.javaparser.ast.expr.EnclosedExpr;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.MethodCallExpr;
@@ -81,5 +85,19 @@ final class Edits {
 
     static int line(Node node) {
         return node.getBegin().map(p -> p.line).orElse(0);
+    }
+
+    /**
+     * The member a node is in, by name: a method, constructor or field ({@code transfer}, {@code Bank.<init>},
+     * {@code POISON}), or its class when it is in none. A mutant named by it keeps its name when lines move.
+     */
+    static String member(Node node) {
+        for (Node at = node; at != null; at = at.getParentNode().orElse(null)) {
+            if (at instanceof MethodDeclaration m) return m.getNameAsString();
+            if (at instanceof ConstructorDeclaration c) return c.getNameAsString() + ".<init>";
+            if (at instanceof FieldDeclaration f) return f.getVariable(0).getNameAsString();
+            if (at instanceof TypeDeclaration<?> t) return t.getNameAsString();
+        }
+        return "?";
     }
 }

@@ -11,8 +11,9 @@ import java.nio.file.Path;
 /**
  * A mutant the generator made from a reference solution: the solution with one operator applied at one site.
  *
- * @param id          {@code <operator>@<File>.java:<line>[#n]}: stable while the solution's lines stay put
- * @param description the operator's rewrite at this site, in one line
+ * @param id          {@code <operator>@<member>[#n]}, e.g. {@code remove-join@runAll#2}: the n-th site of that
+ *                    operator in that method, constructor or field; stable while lines move around it
+ * @param description the operator's rewrite at this site, in one line, and where it is ({@code Workers.java:41})
  * @param source      the whole mutated file
  */
 public record GeneratedMutant(Exercise exercise, String id, String description, String source) {

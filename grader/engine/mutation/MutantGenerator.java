@@ -54,12 +54,15 @@ public final class MutantGenerator {
                 // A fresh tree for each mutant: a rewrite changes the tree it was found in.
                 CompilationUnit cu = LexicalPreservingPrinter.setup(parse(original, solution));
                 Rewrite rewrite = studentRewrites(operator, cu, studentCode).get(i);
-                String id = operator.id() + "@" + exercise.file() + ":" + Edits.line(rewrite.site());
+                String id = operator.id() + "@" + Edits.member(rewrite.site());
                 int n = idsSoFar.merge(id, 1, Integer::sum);
                 if (n > 1) id += "#" + n;
                 rewrite.apply().run();
                 String source = LexicalPreservingPrinter.print(cu);
-                if (sources.add(source)) mutants.add(new GeneratedMutant(exercise, id, rewrite.what(), source));
+                if (sources.add(source)) {
+                    mutants.add(new GeneratedMutant(exercise, id,
+                            rewrite.what() + " (" + exercise.file() + ":" + Edits.line(rewrite.site()) + ")", source));
+                }
             }
         }
         return mutants;
