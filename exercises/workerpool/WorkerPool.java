@@ -13,7 +13,8 @@
 //   - the results come back in job order: result i is the answer to jobs.get(i), whoever finished first;
 //   - a worker that dies mid-job (call returns null) is replaced by a fresh worker process, which gets
 //     the same job once more; if that one dies too, run throws a JobFailedException for that job;
-//   - when run returns or throws, every bridge thread has ended and no worker process is left running.
+//   - when run returns or throws, every bridge thread has ended and no worker process is left running;
+//   - fewer than 1 worker is the caller's mistake: run throws an IllegalArgumentException.
 //
 // Try it:  ./jbang ex05          Check it:  ./jbang grade ex05
 package workerpool;

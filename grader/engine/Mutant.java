@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * +++ mutant
  * &#64;&#64; -27,7 +27,7 &#64;&#64;
  * </pre>
- * The diff shows the one flaw; it is applied to the solution as it is now, and must apply exactly.
+ * The diff shows the one flaw; it is applied to the solution as it is now, and its lines must match exactly.
  */
 public record Mutant(Exercise exercise, Path patch, String name, String flaw, List<String> rejectedBy) {
 
@@ -77,7 +77,9 @@ public record Mutant(Exercise exercise, Path patch, String name, String flaw, Li
                     + course.show(solution));
         }
         try {
-            return parsed.applyTo(Files.readAllLines(solution));
+            // Where lines were added or removed elsewhere in the solution, a hunk is found where its context is,
+            // as git apply does; its context and its removed lines must still match exactly (no fuzz).
+            return parsed.applyFuzzy(Files.readAllLines(solution), 0);
         } catch (PatchFailedException e) {
             throw new DoesNotApply(course.show(patch) + " no longer applies to " + course.show(solution) + " ("
                     + e.getMessage() + "): make it again against the solution as it is now, with the same one flaw");

@@ -303,6 +303,21 @@ class WorkerPoolTest {
     }
 
     @Test
+    @Tag("at-least-one-worker:run")
+    @DisplayName("refuses fewer than one worker with an IllegalArgumentException")
+    void refusesFewerThanOneWorker() {
+        for (int workers : List.of(0, -1, Integer.MIN_VALUE)) {
+            var thrown = catchThrowable(() -> run(List.of("job-1", "job-2"), workers));
+
+            assertThat(thrown)
+                    .withFailMessage("run(2 jobs, workers = %d) %s. No worker could ever do a job: throw an "
+                            + "IllegalArgumentException at once, as Executors.newFixedThreadPool(%d) does", workers,
+                            thrown == null ? "returned normally" : "threw " + thrown, workers)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     @Tag("job-order:run")
     @Tag("free-worker-takes-next:run")
     @Tag("keeps-each-worker:run")
