@@ -11,7 +11,8 @@
 //   - every transfer that happens is recorded in the ledger while it holds both accounts, so the
 //     ledger and the balances agree. Recording takes a moment (it is IO), so hold only what you must.
 //     If the ledger fails (record throws), the transfer does not happen: transfer throws that exception
-//     and both balances stay as they were.
+//     and both balances stay as they were;
+//   - balance(i) reads account i under its lock: while a transfer of i is being recorded, it waits for it.
 //
 // Try it:  ./jbang ex03          Check it:  ./jbang grade ex03
 package bank;

@@ -398,6 +398,55 @@ class BankTest {
     }
 
     @Test
+    @Tag("balance-waits-for-transfer:balance")
+    @DisplayName("reads the balance of an account a transfer holds only once that transfer has ended")
+    void readsABalanceOnlyOnceTheTransferHoldingItHasEnded() throws Exception {
+        // A transfer 0→1 of 100 stays in the ledger, holding accounts 0 and 1; a thread reading balance(0) must wait
+        // for it (blocked on the account's lock), then see the money gone: not answer at once with 1,000.
+        var recording = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        Bank bank = new Bank(new long[] {1_000, 1_000}, (from, to, amount) -> {
+            recording.countDown();
+            release.await();
+        });
+        var holder = Attempt.start(bank, 0, 1, 100);
+        var read = new AtomicReference<Object>();
+        Thread reader = Thread.ofPlatform().daemon().name("balance-reader").unstarted(() -> {
+            try {
+                read.set(bank.balance(0));
+            } catch (RuntimeException e) {
+                read.set(e);
+            }
+        });
+        try {
+            assertThat(recording.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("transfer(0, 1, 100) out of an account holding 1,000 reached ledger.record").isTrue();
+            reader.start();
+            // Until the reader either answers or waits for a lock: no sleep decides it.
+            long giveUp = System.nanoTime() + PATIENCE.toNanos();
+            while (reader.isAlive() && !waitsForALock(reader) && System.nanoTime() < giveUp) Thread.onSpinWait();
+            assertThat(read.get())
+                    .withFailMessage("while transfer(0, 1, 100) was being recorded, holding account 0, balance(0) "
+                            + "answered %s at once: the ledger already had the transfer, the balance did not. Read a "
+                            + "balance under its account's lock, so that it waits for a transfer in progress.", read.get())
+                    .isNull();
+        } finally {
+            release.countDown();
+            holder.finish();
+            reader.join(PATIENCE);
+        }
+        assertThat(read.get())
+                .withFailMessage("balance(0) read after transfer(0, 1, 100) out of 1,000 ended gave %s", read.get())
+                .isEqualTo(900L);
+    }
+
+    /// Blocked entering synchronized, or parked on a Lock or Condition.
+    private static boolean waitsForALock(Thread thread) {
+        return thread.getState() == Thread.State.BLOCKED || thread.getState() == Thread.State.WAITING
+                || thread.getState() == Thread.State.TIMED_WAITING;
+    }
+
+    @Test
     @Tag("no-single-lock:balance")
     @DisplayName("reads the balance of any account that no transfer holds while a transfer is being recorded")
     void readsOtherBalancesWhileATransferIsRecorded() throws Exception {
