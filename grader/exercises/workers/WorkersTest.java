@@ -290,6 +290,32 @@ class WorkersTest {
     }
 
     @Test
+    @Tag("first-failure-named:runAll")
+    @Tag("failure-cause:runAll")
+    @DisplayName("names the failed worker wherever it stands in the list, the first one or the last one")
+    void namesTheFailedWorkerFirstOrLastInTheList() {
+        int n = 12;
+        for (int failing : List.of(0, n - 1)) {
+            var failure = new IllegalStateException("worker-" + (failing + 1) + ": bad input");
+            var workers = new ArrayList<Callable<String>>();
+            for (int i = 0; i < n; i++) {
+                workers.add(i == failing ? () -> { throw failure; } : work("w" + (i + 1), 0));
+            }
+
+            var thrown = catchThrowable(() -> Workers.runAll(workers));
+
+            assertThat(thrown)
+                    .withFailMessage("of %d workers only worker-%d threw (%s), but runAll %s: look at every worker's "
+                            + "failure, the first and the last included", n, failing + 1, failure, outcome(thrown))
+                    .isInstanceOf(Workers.WorkerFailedException.class);
+            var failed = (Workers.WorkerFailedException) thrown;
+            assertThat(failed.threadName()).as("the name of the failed worker's thread")
+                    .isEqualTo("worker-" + (failing + 1));
+            assertThat(failed.getCause()).as("the cause: the worker's own exception").isSameAs(failure);
+        }
+    }
+
+    @Test
     @Tag("threads-not-executors:Workers")
     @DisplayName("uses threads, not executors (this exercise is about Thread)")
     void usesThreadsNotExecutors() {
