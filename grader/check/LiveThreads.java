@@ -1,10 +1,21 @@
 package check;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
@@ -16,7 +27,7 @@ import java.util.stream.Collectors;
 /// down), and the threads that ran the tasks (a pool that already existed, or a daemon pool). The
 /// JDK's own daemon threads that come and go on their own (virtual-thread carriers, timers) are not
 /// suspects, nor are the caller's thread and the shared common pool, which the code does not own.
-/// The JVM does not list virtual threads, so they are only seen as task threads.
+/// The JVM lists virtual threads only in a thread dump: `virtualSnapshot` and `virtualSince` read one.
 public final class LiveThreads {
 
     private LiveThreads() {}
@@ -38,6 +49,75 @@ public final class LiveThreads {
             t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         }
         return suspects.stream().filter(Thread::isAlive).sorted(Comparator.comparingLong(Thread::threadId)).toList();
+    }
+
+    /// The virtual threads alive now, by thread id, each described by its name (or id) and the frame it is at.
+    /// They are read from a thread dump of the JVM's thread containers (an executor's threads, and those started
+    /// on their own), which lists a virtual thread from its start until it ends or leaves its executor.
+    public static Map<Long, String> virtualSnapshot() {
+        Set<Long> platform = platformThreadIds();
+        var first = virtualThreadsIn(threadDump(), platform);
+        var second = virtualThreadsIn(threadDump(), platform);
+        platform.addAll(platformThreadIds());
+        // A thread alive through both dumps that is no platform thread before or after them is virtual; a
+        // short-lived platform thread would have to start just before the first and end just after the second.
+        second.keySet().retainAll(first.keySet());
+        second.keySet().removeAll(platform);
+        return second;
+    }
+
+    private static JsonObject threadDump() {
+        try {
+            Path dir = Files.createTempDirectory("threads");
+            Path dump = dir.resolve("dump.json");
+            try {
+                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                        .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+                return JsonParser.parseString(Files.readString(dump)).getAsJsonObject();
+            } finally {
+                Files.deleteIfExists(dump);
+                Files.delete(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not take a thread dump", e);
+        }
+    }
+
+    /// The virtual threads alive now that were not in `before`, described.
+    public static List<String> virtualSince(Map<Long, String> before) {
+        var now = virtualSnapshot();
+        now.keySet().removeAll(before.keySet());
+        return List.copyOf(now.values());
+    }
+
+    /// The threads of `dump` that are virtual, or (in a Java 21 dump, which does not say) not in `platform`.
+    private static Map<Long, String> virtualThreadsIn(JsonObject dump, Set<Long> platform) {
+        var virtual = new LinkedHashMap<Long, String>();
+        for (JsonElement container : dump.getAsJsonObject("threadDump").getAsJsonArray("threadContainers")) {
+            for (JsonElement element : container.getAsJsonObject().getAsJsonArray("threads")) {
+                var thread = element.getAsJsonObject();
+                long id = Long.parseLong(thread.get("tid").getAsString());
+                // A Java 25 dump gives each thread's state and marks the virtual ones; Java 21's does neither.
+                boolean isVirtual = thread.has("state")
+                        ? thread.has("virtual") && thread.get("virtual").getAsBoolean()
+                        : !platform.contains(id);
+                if (isVirtual) virtual.put(id, describe(id, thread));
+            }
+        }
+        return virtual;
+    }
+
+    private static Set<Long> platformThreadIds() {
+        return snapshot().stream().map(Thread::threadId).collect(Collectors.toCollection(HashSet::new));
+    }
+
+    /// `virtual thread #42 at httpfetch.HttpFetch.fetchOne(HttpFetch.java:107)`: the first frame outside the JDK.
+    private static String describe(long id, JsonObject thread) {
+        String name = thread.has("name") ? thread.get("name").getAsString() : "";
+        List<String> frames = thread.getAsJsonArray("stack").asList().stream().map(JsonElement::getAsString).toList();
+        String at = frames.stream().filter(f -> !f.startsWith("java.") && !f.startsWith("jdk.")).findFirst()
+                .or(() -> frames.stream().findFirst()).map(f -> " at " + f).orElse("");
+        return (name.isEmpty() ? "virtual thread #" + id : name) + at;
     }
 
     private static boolean inCommonPool(Thread t) {

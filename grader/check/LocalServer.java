@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
 /// A web server on 127.0.0.1 for tests of HTTP clients: no request ever leaves the machine.
 ///
 /// Every path answers: after the path's delay (default: none), with its status (default 200) and its
-/// body (default `body of /the/path`). Each request is handled on a virtual thread of its own, so any
+/// body (default `body of /the/path`). Each request is handled on a platform thread of its own, so any
 /// number of them can wait at once. The server counts the requests it is working on (from when its
 /// handler starts until just before the answer goes out) and the most it had at once, and keeps a
 /// record of each request's start and end.
@@ -56,8 +56,10 @@ public final class LocalServer implements AutoCloseable, Recording {
     }
 
     private final HttpServer http;
+    /// Platform threads, so that the server answers on time while a test holds every virtual thread
+    /// (HeldVirtualThreads): a request is one thread from its start to its answer, a few hundred at most.
     private final ExecutorService handlers =
-            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("local-server-", 1).factory());
+            Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("local-server-", 1).factory());
     private final Map<String, Duration> delays = new ConcurrentHashMap<>();
     private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
     private final Map<String, byte[]> bodies = new ConcurrentHashMap<>();

@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import check.Declared;
+import check.HeldVirtualThreads;
 import check.Latency;
 import check.LiveThreads;
 import check.LocalServer;
@@ -378,6 +379,48 @@ class HttpFetchTest {
     }
 
     @Test
+    @DisplayName("when interrupted, throws only once every fetch it started has ended, even on a machine too busy to run them")
+    @Tag("nothing-left-running:fetchAll")
+    void endsEveryFetchBeforeItThrowsWhenInterrupted() throws Exception {
+        int n = 6;
+        server.defaultDelay(Duration.ofMillis(300));
+        var before = LiveThreads.virtualSnapshot();
+        var call = new FutureTask<>(() -> HttpFetch.fetchAll(pages(n), n, NO_HURRY));
+        var caller = Thread.ofPlatform().name("fetchAll-caller").start(call);
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+             server.started() < n && caller.isAlive() && System.nanoTime() < deadline; ) {
+            Thread.sleep(5);
+        }
+
+        // Every request is at the server, which answers in 0.3 s; from now on no virtual thread runs until the
+        // test lets go. A fetchAll that waits for its fetches waits until then; one that throws now leaves them
+        // to run after it, and they are caught alive.
+        List<String> outlived;
+        try (var held = HeldVirtualThreads.hold()) {
+            caller.interrupt();
+            outlived = held.aliveWhenEnded(caller, before, Duration.ofSeconds(2));
+        }
+        try {
+            call.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnsupportedOperationException todo) throw todo;
+        } catch (TimeoutException e) {
+            caller.interrupt();
+            throw new AssertionError("fetchAll, interrupted while it fetched " + n + " URLs of 0.3 s, had not "
+                    + "returned 10 s later. Where it waited:" + stackOf(caller));
+        }
+        if (outlived.isEmpty()) outlived = LiveThreads.virtualSince(before);
+
+        assertThat(outlived)
+                .withFailMessage("fetchAll was interrupted while %d fetches waited for their answers, at a moment the "
+                        + "machine was too busy to run them, and it ended while %d thread(s) it started were alive: "
+                        + "%s. They went on after fetchAll had thrown. Close the executor whatever way fetchAll "
+                        + "ends (try-with-resources): its close() waits for every task.", n, outlived.size(),
+                        String.join(", ", outlived))
+                .isEmpty();
+    }
+
+    @Test
     @DisplayName("fetches with java.net.http.HttpClient, not with URLConnection or sockets")
     @Tag("uses-http-client:HttpFetch")
     void fetchesWithJavaNetHttpClient() {
@@ -699,57 +742,6 @@ class HttpFetchTest {
     private static List<Thread> newClientThreads(Set<Thread> before) {
         return LiveThreads.snapshot().stream()
                 .filter(t -> !before.contains(t) && t.getName().startsWith("HttpClient-")).toList();
-    }
-
-    /// Keeps every carrier thread of the virtual-thread scheduler busy, so that no virtual thread runs until
-    /// released: what a machine too busy to run new threads at once does now and then, here every time.
-    private static final class HeldVirtualThreads implements AutoCloseable {
-
-        private volatile boolean held = true;
-        private final List<Thread> holders = new ArrayList<>();
-
-        static HeldVirtualThreads hold() throws InterruptedException {
-            var held = new HeldVirtualThreads();
-            int carriers = Integer.getInteger("jdk.virtualThreadScheduler.parallelism",
-                    Runtime.getRuntime().availableProcessors());
-            for (int i = 0; i < carriers; i++) {
-                if (!held.holdOne()) return held;
-            }
-            // A virtual thread that still gets to run shows a carrier left free: hold that one too.
-            while (held.holders.size() < 64) {
-                var ran = new CountDownLatch(1);
-                Thread.ofVirtual().start(ran::countDown);
-                if (!ran.await(100, TimeUnit.MILLISECONDS) || !held.holdOne()) break;
-            }
-            return held;
-        }
-
-        /// Starts one more virtual thread that spins, without ever blocking, until released; false if it did not start.
-        private boolean holdOne() throws InterruptedException {
-            var running = new CountDownLatch(1);
-            holders.add(Thread.ofVirtual().name("holds-a-carrier").start(() -> {
-                running.countDown();
-                while (held) Thread.onSpinWait();
-            }));
-            return running.await(1, TimeUnit.SECONDS);
-        }
-
-        /// Releases the carriers once `caller` waits (for the fetches it started, or for a permit), or at the latest
-        /// after `atMost`.
-        void releaseWhenWaiting(Thread caller, Duration atMost) throws InterruptedException {
-            long deadline = System.nanoTime() + atMost.toNanos();
-            for (int waiting = 0; waiting < 3 && caller.isAlive() && System.nanoTime() < deadline; Thread.sleep(10)) {
-                var state = caller.getState();
-                waiting = state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING ? waiting + 1 : 0;
-            }
-            close();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            held = false;
-            for (var holder : holders) holder.join();
-        }
     }
 
     /// A client like HttpFetch.newClient's (which the tests cannot call: it is package-private).

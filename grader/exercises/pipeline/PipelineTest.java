@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import check.Declared;
+import check.HeldVirtualThreads;
 import check.Latency;
 import check.LiveThreads;
 import check.LocalServer;
@@ -49,6 +50,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -554,6 +556,50 @@ class PipelineTest {
     }
 
     @Test
+    @DisplayName("when a hash fails, throws only once every download it started has ended, even on a machine too busy to run them")
+    @Tag("nothing-left-running:downloadAndHash")
+    void endsEveryDownloadBeforeItThrows() throws Exception {
+        // /doc/1 arrives at once and its hash fails; the five other downloads are answered 0.5 s later.
+        var slow = paths("/slow/", 5);
+        slow.forEach(path -> server.delay(path, Duration.ofMillis(500)));
+        var urls = urls(Stream.concat(Stream.of("/doc/1"), slow.stream()).toList());
+        var failure = new IllegalStateException("cannot hash /doc/1");
+        var hashing = new CountDownLatch(1);
+        var fail = new CountDownLatch(1);
+        var before = LiveThreads.virtualSnapshot();
+        var call = Call.start(() -> Pipeline.downloadAndHash(urls, body -> {
+            if (!text(body).equals("body of /doc/1")) return text(body);
+            hashing.countDown();
+            await(fail, Duration.ofSeconds(5));
+            throw failure;
+        }));
+        await(hashing, Duration.ofSeconds(5));
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+             server.started() < urls.size() && call.running() && System.nanoTime() < deadline; ) {
+            Thread.sleep(5);
+        }
+
+        // Every download is at the server; from now on no virtual thread runs until the test lets go. A pipeline
+        // that waits for its downloads waits until then; one that throws now leaves them to run after it, and
+        // they are caught alive.
+        List<String> outlived;
+        try (var held = HeldVirtualThreads.hold()) {
+            fail.countDown();
+            outlived = held.aliveWhenEnded(call.caller(), before, Duration.ofSeconds(2));
+        }
+        call.within(Duration.ofSeconds(10), "the downloads take 0.5 s.");
+        if (outlived.isEmpty()) outlived = LiveThreads.virtualSince(before);
+
+        assertThat(outlived)
+                .withFailMessage("the hash of /doc/1 failed while %d downloads waited for their answers, at a moment "
+                        + "the machine was too busy to run them, and downloadAndHash ended while %d thread(s) it "
+                        + "started were alive: %s. They went on after it had thrown. Open the downloads' executor in "
+                        + "try-with-resources too: its close() waits for every download, on every way out.",
+                        slow.size(), outlived.size(), String.join(", ", outlived))
+                .isEmpty();
+    }
+
+    @Test
     @DisplayName("when a hash throws an Error, throws an ExecutionException caused by it, and does not hang")
     @Tag("failure-thrown:downloadAndHash")
     void throwsWhenAHashThrowsAnError() throws Exception {
@@ -804,6 +850,11 @@ class PipelineTest {
 
         boolean running() {
             return !task.isDone();
+        }
+
+        /// The thread the call runs on.
+        Thread caller() {
+            return caller;
         }
 
         /// When the call returned or threw (a System.nanoTime() value), once it has.
