@@ -103,14 +103,18 @@ class Grade implements Callable<Integer> {
             description = "Check only these exercises (no lessons, no catalog), e.g. while writing one.")
                  List<String> only,
                  @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
-                         description = "Run each mutant's tests N times: a stress run proving each is rejected"
-                                 + " every time, not by luck (default: ${DEFAULT-VALUE}).")
+                         description = "Run each mutant's tests, and each solution's, N times: a stress run proving"
+                                 + " each mutant is rejected and each solution passes every time, not by luck"
+                                 + " (default: ${DEFAULT-VALUE}).")
                  int repeat,
                  @Option(names = "--mutant", paramLabel = "NAME",
                          description = "Check only this mutant of the exercise named (no solution, no stub), e.g."
                                  + " to stress-run several mutants at once. With --generated: only the generated"
                                  + " mutants whose id starts with NAME (an operator, or a mutant's id).")
                  String mutant,
+                 @Option(names = "--solutions",
+                         description = "Check only the solutions (no stub, no mutant), e.g. with --repeat.")
+                 boolean solutionsOnly,
                  @Option(names = "--generated",
                          description = "Grade every mutant generated from the solutions (of the exercises named, or"
                                  + " all) with every test; per exercise: killed, survived, equivalent, stillborn.")
@@ -126,6 +130,10 @@ class Grade implements Callable<Integer> {
             return list ? generatedMutants.list(exercises) : generatedMutants.run(exercises, mutant);
         }
         SelfTest selfTest = new SelfTest(course, System.out, repeat);
+        if (solutionsOnly) {
+            return selfTest.runSolutions(only == null || only.isEmpty() ? course.exercises()
+                    : only.stream().map(course::exercise).toList()) ? 0 : 1;
+        }
         if (mutant != null) {
             if (only == null || only.size() != 1) throw new IllegalArgumentException("--mutant needs one exercise.");
             return selfTest.runMutant(course.exercise(only.getFirst()), mutant) ? 0 : 1;

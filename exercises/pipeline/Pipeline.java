@@ -18,6 +18,7 @@
 //   - each document is hashed as soon as it has arrived, even while slower downloads are still going;
 //   - if a download or a hash fails, downloadAndHash throws an ExecutionException with that failure among
 //     its causes;
+//   - if the calling thread is interrupted while downloadAndHash waits, it throws InterruptedException;
 //   - when downloadAndHash returns, or throws, every download and hash is over and no thread it started is
 //     still running: close the HttpClient and both executors.
 //

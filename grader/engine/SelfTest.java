@@ -110,14 +110,43 @@ public final class SelfTest {
         return failed == 0;
     }
 
+    /** Only the solutions of these exercises, each in as many rounds as asked: a stress run of the tests. */
+    public boolean runSolutions(List<Exercise> exercises) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        for (Exercise exercise : exercises) {
+            heading(exercise.id() + " · " + exercise.title());
+            checkSolution(exercise);
+        }
+        return summary(start);
+    }
+
+    /** The solution passes every test, in every round of a stress run; returns the first round's verdict. */
     private Grading.Verdict checkSolution(Exercise exercise) throws IOException, InterruptedException {
-        Grading.Verdict verdict = Grading.grade(course, Submission.solution(course, exercise));
-        List<String> why = new ArrayList<>(verdict.compileErrors());
-        verdict.tests().stream().filter(TestResult::failed)
-                .forEach(t -> why.add(t.displayName() + ": " + t.message()));
-        if (verdict.problem() != null) why.add(verdict.problem());
-        check("the solution passes all " + verdict.tests().size() + " tests", verdict.succeeded(), why);
-        return verdict;
+        long start = System.nanoTime();
+        Grading.Verdict first = null;
+        int passedRounds = 0;
+        List<String> why = new ArrayList<>();
+        for (int done = 0; done < rounds; done += ROUNDS_PER_JVM) {
+            int chunk = Math.min(ROUNDS_PER_JVM, rounds - done);
+            Grading.Verdict verdict = Grading.grade(course, Submission.solution(course, exercise),
+                    Selection.EVERY_TEST.inRounds(chunk));
+            if (first == null) first = verdict;
+            why.addAll(verdict.compileErrors());
+            if (verdict.problem() != null) why.add(verdict.problem());
+            for (int round = 1; round <= chunk; round++) {
+                String prefix = rounds == 1 ? "" : "round " + (done + round) + ": ";
+                int inRound = round;
+                List<TestResult> failures = verdict.tests().stream()
+                        .filter(t -> t.round() == inRound && t.failed()).toList();
+                failures.forEach(t -> why.add(prefix + t.displayName() + ": " + t.message()));
+                if (failures.isEmpty() && verdict.problem() == null) passedRounds++;
+            }
+        }
+        long tests = first.tests().stream().filter(t -> t.round() == 1).count();
+        String what = "the solution passes all " + tests + " tests" + (rounds == 1 ? ""
+                : String.format(" in %d of %d rounds (%.0f s)", passedRounds, rounds, (System.nanoTime() - start) / 1e9));
+        check(what, why.isEmpty(), why.stream().distinct().limit(10).toList());
+        return first;
     }
 
     /** Every clause of the exercise's contract, on every method it binds, is checked by a test of the solution's run. */

@@ -18,6 +18,7 @@
 //     the client, then the pool (close() waits for the last hashes). Closed the other way round, a download
 //     that ends after the pool is shut down could not hand its body over. Try-with-resources closes them on
 //     every way out, so when a get() throws, the method throws only once every download and hash is over.
+//   - an interrupt is never swallowed: get() throws InterruptedException, and nothing catches it.
 package pipeline;
 
 import com.sun.net.httpserver.HttpServer;

@@ -47,6 +47,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -597,6 +598,40 @@ class PipelineTest {
                         + "try-with-resources too: its close() waits for every download, on every way out.",
                         slow.size(), outlived.size(), String.join(", ", outlived))
                 .isEmpty();
+    }
+
+    @Test
+    @DisplayName("when interrupted, keeps the interrupt (throws InterruptedException) and leaves no thread running")
+    @Tag("interrupt-kept:downloadAndHash")
+    @Tag("nothing-left-running:downloadAndHash")
+    void keepsTheInterruptAndLeavesNoThreadRunning() throws Exception {
+        var slow = paths("/slow/", 5);
+        slow.forEach(path -> server.delay(path, Duration.ofMillis(400)));
+        var urls = urls(Stream.concat(Stream.of("/doc/1"), slow.stream()).toList());
+        var before = LiveThreads.snapshot();
+        var stillInterrupted = new AtomicBoolean();
+        var call = Call.start(() -> {
+            var hashes = Pipeline.downloadAndHash(urls, recorded(timeline, PipelineTest::text));
+            stillInterrupted.set(Thread.currentThread().isInterrupted()); // if it returned rather than threw
+            return hashes;
+        });
+        // Interrupted once every download has reached the server: downloadAndHash now waits for the answers.
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+             server.started() < urls.size() && call.running() && System.nanoTime() < deadline; ) {
+            Thread.sleep(5);
+        }
+        call.caller().interrupt();
+        var outcome = call.within(Duration.ofSeconds(10), "the downloads take 0.4 s.");
+
+        assertThat(outcome.thrown() instanceof InterruptedException
+                || outcome.thrown() == null && stillInterrupted.get())
+                .withFailMessage("downloadAndHash, interrupted while it waited for %d downloads, %s; expected it to "
+                        + "throw InterruptedException (or at least to return with the thread's interrupt status still "
+                        + "set): an interrupt is a request to stop, not a failure of a download. Let the "
+                        + "InterruptedException of get() reach the caller.", urls.size(), outcome.thrown() == null
+                        ? "returned normally and cleared the thread's interrupt status" : "threw " + outcome.thrown())
+                .isTrue();
+        assertNoThreadLeft(before, timeline, outcome.thrown() == null ? "returned" : "threw");
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -504,6 +505,54 @@ class WorkerPoolTest {
                             seconds(GRACE), LiveThreads.describe(bridges))
                     .isEmpty();
         }
+    }
+
+    @Test
+    @Tag("throws-when-retry-dies:run")
+    @Tag("no-worker-left:run")
+    @Tag("no-bridge-left:run")
+    @DisplayName("throws one JobFailedException when two jobs' retries die at the same moment, and leaves nothing behind")
+    void throwsOnceWhenTwoRetriesDieAtOnce() throws Exception {
+        var before = pidsOfWorkers();
+        var threadsBefore = LiveThreads.snapshot();
+        var tries = new ConcurrentHashMap<String, AtomicInteger>();
+        var retriesAsked = new CyclicBarrier(2);
+        try (var desk = new Desk(question -> {
+            if (!question.text().startsWith("dies")) return "answer";
+            // Each dying job kills its first worker at once; the two retries die together, once both are asked.
+            if (tries.computeIfAbsent(question.text(), text -> new AtomicInteger()).incrementAndGet() == 1) {
+                return "exit 3";
+            }
+            retriesAsked.await(HOLD.toMillis(), TimeUnit.MILLISECONDS);
+            return "exit 5";
+        })) {
+            var jobs = IntStream.range(0, 12).mapToObj(i -> desk.job(i < 2 ? "dies-" + i : "job-" + i)).toList();
+
+            var thrown = catchThrowable(() -> run(jobs, 2));
+            if (thrown instanceof UnsupportedOperationException todo) throw todo; // run is not written yet
+
+            assertThat(thrown)
+                    .withFailMessage("jobs 0 and 1 each killed their first worker and then, at the same moment, the "
+                            + "fresh one, so run must throw a JobFailedException for one of them, but it %s. Two "
+                            + "bridges may fail at once: neither may wait for the other to report.",
+                            thrown == null ? "returned normally" : "threw " + thrown)
+                    .isInstanceOf(JobFailedException.class);
+            var failed = (JobFailedException) thrown;
+            assertThat(List.of(failed.job(), failed.exitCode()))
+                    .withFailMessage("the JobFailedException says job %d, \"%s\", exit code %d: expected job 0 or 1, "
+                            + "with its own text, and exit code 5 (of the fresh worker)", failed.index(), failed.job(),
+                            failed.exitCode())
+                    .isIn(List.of(jobs.get(0), 5), List.of(jobs.get(1), 5));
+            assertThat(failed.job()).as("the job of the index the JobFailedException names")
+                    .isEqualTo(jobs.get(failed.index()));
+        }
+        var left = stillRunningAfterGrace(before);
+        assertThat(left)
+                .withFailMessage("%d worker process(es) still running %s after run threw: %s. Close every worker "
+                        + "on the way out of its bridge (in a finally), whatever happened to the jobs.",
+                        left.size(), seconds(GRACE), describe(left))
+                .isEmpty();
+        assertNoBridgeLeft(threadsBefore, "threw");
     }
 
     @SpeedUpTest
