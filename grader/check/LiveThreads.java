@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
 /// down), and the threads that ran the tasks (a pool that already existed, or a daemon pool). The
 /// JDK's own daemon threads that come and go on their own (virtual-thread carriers, timers) are not
 /// suspects, nor are the caller's thread and the shared common pool, which the code does not own.
-/// The JVM lists virtual threads only in a thread dump: `virtualSnapshot` and `virtualSince` read one.
+/// The JVM lists virtual threads only in a thread dump: `virtualSnapshot`, `virtualSince` and
+/// `virtualThreadsRunning` read one.
 public final class LiveThreads {
 
     private LiveThreads() {}
@@ -55,6 +56,21 @@ public final class LiveThreads {
     /// They are read from a thread dump of the JVM's thread containers (an executor's threads, and those started
     /// on their own), which lists a virtual thread from its start until it ends or leaves its executor.
     public static Map<Long, String> virtualSnapshot() {
+        var described = new LinkedHashMap<Long, String>();
+        virtualThreads().forEach((id, thread) -> described.put(id, describe(id, thread)));
+        return described;
+    }
+
+    /// The virtual threads alive now with code of `type` (or of its lambdas and nested classes) on their stack,
+    /// described.
+    public static List<String> virtualThreadsRunning(Class<?> type) {
+        return virtualThreads().entrySet().stream()
+                .filter(e -> frames(e.getValue()).stream().map(LiveThreads::method)
+                        .anyMatch(m -> m.startsWith(type.getName() + ".") || m.startsWith(type.getName() + "$")))
+                .map(e -> describe(e.getKey(), e.getValue())).toList();
+    }
+
+    private static Map<Long, JsonObject> virtualThreads() {
         Set<Long> platform = platformThreadIds();
         var first = virtualThreadsIn(threadDump(), platform);
         var second = virtualThreadsIn(threadDump(), platform);
@@ -91,8 +107,8 @@ public final class LiveThreads {
     }
 
     /// The threads of `dump` that are virtual, or (in a Java 21 dump, which does not say) not in `platform`.
-    private static Map<Long, String> virtualThreadsIn(JsonObject dump, Set<Long> platform) {
-        var virtual = new LinkedHashMap<Long, String>();
+    private static Map<Long, JsonObject> virtualThreadsIn(JsonObject dump, Set<Long> platform) {
+        var virtual = new LinkedHashMap<Long, JsonObject>();
         for (JsonElement container : dump.getAsJsonObject("threadDump").getAsJsonArray("threadContainers")) {
             for (JsonElement element : container.getAsJsonObject().getAsJsonArray("threads")) {
                 var thread = element.getAsJsonObject();
@@ -101,7 +117,7 @@ public final class LiveThreads {
                 boolean isVirtual = thread.has("state")
                         ? thread.has("virtual") && thread.get("virtual").getAsBoolean()
                         : !platform.contains(id);
-                if (isVirtual) virtual.put(id, describe(id, thread));
+                if (isVirtual) virtual.put(id, thread);
             }
         }
         return virtual;
@@ -114,10 +130,22 @@ public final class LiveThreads {
     /// `virtual thread #42 at httpfetch.HttpFetch.fetchOne(HttpFetch.java:107)`: the first frame outside the JDK.
     private static String describe(long id, JsonObject thread) {
         String name = thread.has("name") ? thread.get("name").getAsString() : "";
-        List<String> frames = thread.getAsJsonArray("stack").asList().stream().map(JsonElement::getAsString).toList();
-        String at = frames.stream().filter(f -> !f.startsWith("java.") && !f.startsWith("jdk.")).findFirst()
+        List<String> frames = frames(thread);
+        String at = frames.stream().filter(f -> !method(f).startsWith("java.") && !method(f).startsWith("jdk."))
+                .findFirst()
                 .or(() -> frames.stream().findFirst()).map(f -> " at " + f).orElse("");
         return (name.isEmpty() ? "virtual thread #" + id : name) + at;
+    }
+
+    /// `workerpool.WorkerPool.bridge` of the frame `app//workerpool.WorkerPool.bridge(WorkerPool.java:93)`:
+    /// without the class loader, module and source file that a frame may name.
+    private static String method(String frame) {
+        String code = frame.contains("(") ? frame.substring(0, frame.indexOf('(')) : frame;
+        return code.substring(code.lastIndexOf('/') + 1);
+    }
+
+    private static List<String> frames(JsonObject thread) {
+        return thread.getAsJsonArray("stack").asList().stream().map(JsonElement::getAsString).toList();
     }
 
     private static boolean inCommonPool(Thread t) {

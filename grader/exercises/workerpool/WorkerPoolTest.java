@@ -17,6 +17,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -502,7 +503,7 @@ class WorkerPoolTest {
                     .withFailMessage("%d thread(s) that run started were still alive %s after it threw: %s. Wait for "
                             + "every bridge before you throw, and shut down whatever runs them on every path out "
                             + "of run (try-with-resources on the executor, or a finally).", bridges.size(),
-                            seconds(GRACE), LiveThreads.describe(bridges))
+                            seconds(GRACE), String.join(", ", bridges))
                     .isEmpty();
         }
     }
@@ -642,22 +643,28 @@ class WorkerPoolTest {
                         + "ends when it takes its poison pill: put one pill per bridge after the jobs, wait for "
                         + "every bridge, and shut down whatever runs them (try-with-resources on the executor) on "
                         + "every way out of run.", leaked.size(), seconds(GRACE), returnedOrThrew,
-                        LiveThreads.describe(leaked))
+                        String.join(", ", leaked))
                 .isEmpty();
     }
 
-    /// The threads run left behind, after waiting up to GRACE for them to end: new non-daemon threads (an idle
-    /// pool that was never shut down), and any thread still running code of WorkerPool (a bridge, daemon or not).
-    private static List<Thread> bridgesLeftBehind(Set<Thread> threadsBefore) throws InterruptedException {
+    /// The threads run left behind, after waiting up to GRACE for them to end, described: new non-daemon threads
+    /// (an idle pool that was never shut down), and any thread still running code of WorkerPool (a bridge,
+    /// platform or virtual, daemon or not).
+    private static List<String> bridgesLeftBehind(Set<Thread> threadsBefore) throws InterruptedException {
         long deadline = System.nanoTime() + GRACE.toNanos();
         var left = new LinkedHashSet<>(LiveThreads.leakedSince(threadsBefore, List.of(), GRACE));
         var inWorkerPool = threadsRunningWorkerPool();
-        while (!inWorkerPool.isEmpty() && System.nanoTime() < deadline) {
+        var virtualInWorkerPool = LiveThreads.virtualThreadsRunning(WorkerPool.class);
+        while ((!inWorkerPool.isEmpty() || !virtualInWorkerPool.isEmpty()) && System.nanoTime() < deadline) {
             Thread.sleep(20);
             inWorkerPool = threadsRunningWorkerPool();
+            virtualInWorkerPool = LiveThreads.virtualThreadsRunning(WorkerPool.class);
         }
         left.addAll(inWorkerPool);
-        return List.copyOf(left);
+        var described = new ArrayList<String>();
+        left.forEach(thread -> described.add(LiveThreads.describe(thread)));
+        described.addAll(virtualInWorkerPool);
+        return described;
     }
 
     /// The live threads, other than this one, with code of WorkerPool (or its lambdas and nested classes) on their stack.
