@@ -561,9 +561,7 @@ class PipelineTest {
     @Tag("nothing-left-running:downloadAndHash")
     void endsEveryDownloadBeforeItThrows() throws Exception {
         // /doc/1 arrives at once and its hash fails; the five other downloads are answered 0.5 s later.
-        var slow = paths("/slow/", 5);
-        slow.forEach(path -> server.delay(path, Duration.ofMillis(500)));
-        var urls = urls(Stream.concat(Stream.of("/doc/1"), slow.stream()).toList());
+        var urls = docOneAndFiveSlow(Duration.ofMillis(500));
         var failure = new IllegalStateException("cannot hash /doc/1");
         var hashing = new CountDownLatch(1);
         var fail = new CountDownLatch(1);
@@ -575,10 +573,7 @@ class PipelineTest {
             throw failure;
         }));
         await(hashing, Duration.ofSeconds(5));
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-             server.started() < urls.size() && call.running() && System.nanoTime() < deadline; ) {
-            Thread.sleep(5);
-        }
+        awaitEveryDownloadAtTheServer(call, urls.size());
 
         // Every download is at the server; from now on no virtual thread runs until the test lets go. A pipeline
         // that waits for its downloads waits until then; one that throws now leaves them to run after it, and
@@ -596,7 +591,7 @@ class PipelineTest {
                         + "the machine was too busy to run them, and downloadAndHash ended while %d thread(s) it "
                         + "started were alive: %s. They went on after it had thrown. Open the downloads' executor in "
                         + "try-with-resources too: its close() waits for every download, on every way out.",
-                        slow.size(), outlived.size(), String.join(", ", outlived))
+                        urls.size() - 1, outlived.size(), String.join(", ", outlived))
                 .isEmpty();
     }
 
@@ -605,9 +600,7 @@ class PipelineTest {
     @Tag("interrupt-kept:downloadAndHash")
     @Tag("nothing-left-running:downloadAndHash")
     void keepsTheInterruptAndLeavesNoThreadRunning() throws Exception {
-        var slow = paths("/slow/", 5);
-        slow.forEach(path -> server.delay(path, Duration.ofMillis(400)));
-        var urls = urls(Stream.concat(Stream.of("/doc/1"), slow.stream()).toList());
+        var urls = docOneAndFiveSlow(Duration.ofMillis(400));
         var before = LiveThreads.snapshot();
         var stillInterrupted = new AtomicBoolean();
         var call = Call.start(() -> {
@@ -616,10 +609,7 @@ class PipelineTest {
             return hashes;
         });
         // Interrupted once every download has reached the server: downloadAndHash now waits for the answers.
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-             server.started() < urls.size() && call.running() && System.nanoTime() < deadline; ) {
-            Thread.sleep(5);
-        }
+        awaitEveryDownloadAtTheServer(call, urls.size());
         call.caller().interrupt();
         var outcome = call.within(Duration.ofSeconds(10), "the downloads take 0.4 s.");
 
@@ -848,6 +838,21 @@ class PipelineTest {
                         + "throws. Timeline of the hashes:%s",
                         leaked.size(), returnedOrThrew, LiveThreads.describe(leaked), hashes)
                 .isEmpty();
+    }
+
+    /// /doc/1, answered at once, and /slow/1 to /slow/5, answered after `delay`.
+    private List<URI> docOneAndFiveSlow(Duration delay) {
+        var slow = paths("/slow/", 5);
+        slow.forEach(path -> server.delay(path, delay));
+        return urls(Stream.concat(Stream.of("/doc/1"), slow.stream()).toList());
+    }
+
+    /// Waits, for 5 s at most, until the server has seen `downloads` requests or the call has ended.
+    private void awaitEveryDownloadAtTheServer(Call<?> call, int downloads) throws InterruptedException {
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+             server.started() < downloads && call.running() && System.nanoTime() < deadline; ) {
+            Thread.sleep(5);
+        }
     }
 
     /// What a call returned, or what it threw (then `value` is null).

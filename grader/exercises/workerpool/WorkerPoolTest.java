@@ -223,13 +223,7 @@ class WorkerPoolTest {
                         + "job %d, \"%s\", exit code %d: pass the job's index, the job, and worker.exitCode() of the "
                         + "worker that died on the retry", failed.index(), failed.job(), failed.exitCode())
                 .isEqualTo(List.of(1, "exit 7", 7));
-        var left = stillRunningAfterGrace(before);
-        assertThat(left)
-                .withFailMessage("%d worker process(es) still running %s after run threw: %s. Close every worker "
-                        + "on the way out of its bridge (in a finally), whatever happened to the jobs.",
-                        left.size(), seconds(GRACE), describe(left))
-                .isEmpty();
-        assertNoBridgeLeft(threadsBefore, "threw");
+        assertNothingLeftAfterItThrew(before, threadsBefore);
     }
 
     @Test
@@ -547,13 +541,7 @@ class WorkerPoolTest {
             assertThat(failed.job()).as("the job of the index the JobFailedException names")
                     .isEqualTo(jobs.get(failed.index()));
         }
-        var left = stillRunningAfterGrace(before);
-        assertThat(left)
-                .withFailMessage("%d worker process(es) still running %s after run threw: %s. Close every worker "
-                        + "on the way out of its bridge (in a finally), whatever happened to the jobs.",
-                        left.size(), seconds(GRACE), describe(left))
-                .isEmpty();
-        assertNoBridgeLeft(threadsBefore, "threw");
+        assertNothingLeftAfterItThrew(before, threadsBefore);
     }
 
     @SpeedUpTest
@@ -633,6 +621,18 @@ class WorkerPoolTest {
         } catch (Exception | AssertionError e) {
             throw new IllegalStateException("run(" + jobs.size() + " sum jobs, workers = " + workers + ") failed: " + e, e);
         }
+    }
+
+    /// Fails unless every worker process and every thread that run started has ended within GRACE after it threw.
+    private static void assertNothingLeftAfterItThrew(Set<Long> before, Set<Thread> threadsBefore)
+            throws InterruptedException {
+        var left = stillRunningAfterGrace(before);
+        assertThat(left)
+                .withFailMessage("%d worker process(es) still running %s after run threw: %s. Close every worker "
+                        + "on the way out of its bridge (in a finally), whatever happened to the jobs.",
+                        left.size(), seconds(GRACE), describe(left))
+                .isEmpty();
+        assertNoBridgeLeft(threadsBefore, "threw");
     }
 
     /// Fails unless every thread that run started has ended within GRACE after it `returnedOrThrew`.
