@@ -123,24 +123,19 @@ class Grade implements Callable<Integer> {
                          description = "Print the generated mutants and their diffs, without grading them.")
                  boolean list) throws Exception {
         Course course = Course.find(Path.of(""));
+        boolean all = only == null || only.isEmpty();
+        List<Exercise> exercises = all ? course.exercises() : only.stream().map(course::exercise).toList();
         if (generated || list) {
-            List<Exercise> exercises = only == null || only.isEmpty() ? course.exercises()
-                    : only.stream().map(course::exercise).toList();
             GeneratedMutantsSelfTest generatedMutants = new GeneratedMutantsSelfTest(course, System.out);
             return list ? generatedMutants.list(exercises) : generatedMutants.run(exercises, mutant);
         }
         SelfTest selfTest = new SelfTest(course, System.out, repeat);
-        if (solutionsOnly) {
-            return selfTest.runSolutions(only == null || only.isEmpty() ? course.exercises()
-                    : only.stream().map(course::exercise).toList()) ? 0 : 1;
-        }
+        if (solutionsOnly) return selfTest.runSolutions(exercises) ? 0 : 1;
         if (mutant != null) {
-            if (only == null || only.size() != 1) throw new IllegalArgumentException("--mutant needs one exercise.");
-            return selfTest.runMutant(course.exercise(only.getFirst()), mutant) ? 0 : 1;
+            if (all || exercises.size() != 1) throw new IllegalArgumentException("--mutant needs one exercise.");
+            return selfTest.runMutant(exercises.getFirst(), mutant) ? 0 : 1;
         }
-        boolean passed = only == null || only.isEmpty() ? selfTest.run()
-                : selfTest.run(only.stream().map(course::exercise).toList());
-        return passed ? 0 : 1;
+        return (all ? selfTest.run() : selfTest.run(exercises)) ? 0 : 1;
     }
 
     public static void main(String... args) {

@@ -2,6 +2,7 @@ package check;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -61,10 +62,9 @@ public final class HeldVirtualThreads implements AutoCloseable {
     public List<String> aliveWhenEnded(Thread caller, Map<Long, String> before, Duration atMost)
             throws InterruptedException {
         if (!caller.join(atMost)) return List.of();
-        var alive = LiveThreads.virtualSnapshot();
-        alive.keySet().removeAll(before.keySet());
-        holders.forEach(holder -> alive.remove(holder.threadId()));
-        return List.copyOf(alive.values());
+        var beforeAndHolders = new HashMap<>(before);
+        holders.forEach(holder -> beforeAndHolders.put(holder.threadId(), holder.getName()));
+        return LiveThreads.virtualSince(beforeAndHolders);
     }
 
     @Override

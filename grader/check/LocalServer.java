@@ -137,6 +137,15 @@ public final class LocalServer implements AutoCloseable, Recording {
         return started.get();
     }
 
+    /// Waits, 5 s at most, until `requests` requests have reached a handler, or `caller` (the thread sending
+    /// them) has ended: a test that acts once the requests are out waits no longer than it must.
+    public void awaitStarted(int requests, Thread caller) throws InterruptedException {
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+             started() < requests && caller.isAlive() && System.nanoTime() < deadline; ) {
+            Thread.sleep(5);
+        }
+    }
+
     /// Forgets the peak, the count of started requests and the finished requests (requests in flight go on counting).
     public void resetCounts() {
         peak.set(inFlight.get());

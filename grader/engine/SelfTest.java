@@ -123,13 +123,13 @@ public final class SelfTest {
     /** The solution passes every test, in every round of a stress run; returns the first round's verdict. */
     private Grading.Verdict checkSolution(Exercise exercise) throws IOException, InterruptedException {
         long start = System.nanoTime();
+        Submission solution = Submission.solution(course, exercise);
         Grading.Verdict first = null;
         int passedRounds = 0;
         List<String> why = new ArrayList<>();
         for (int done = 0; done < rounds; done += ROUNDS_PER_JVM) {
             int chunk = Math.min(ROUNDS_PER_JVM, rounds - done);
-            Grading.Verdict verdict = Grading.grade(course, Submission.solution(course, exercise),
-                    Selection.EVERY_TEST.inRounds(chunk));
+            Grading.Verdict verdict = Grading.grade(course, solution, Selection.EVERY_TEST.inRounds(chunk));
             if (first == null) first = verdict;
             why.addAll(verdict.compileErrors());
             if (verdict.problem() != null) why.add(verdict.problem());

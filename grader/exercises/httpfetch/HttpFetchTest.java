@@ -341,10 +341,7 @@ class HttpFetchTest {
         var caller = Thread.ofPlatform().name("fetchAll-caller").start(call);
         // Interrupted once every request has reached the server: fetchAll has started them all and now waits for
         // their answers, which is where the interrupt must reach it.
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-             server.started() < n && caller.isAlive() && System.nanoTime() < deadline; ) {
-            Thread.sleep(5);
-        }
+        server.awaitStarted(n, caller);
         caller.interrupt();
         Throwable outcome = null; // null: fetchAll returned
         try {
@@ -387,10 +384,7 @@ class HttpFetchTest {
         var before = LiveThreads.virtualSnapshot();
         var call = new FutureTask<>(() -> HttpFetch.fetchAll(pages(n), n, NO_HURRY));
         var caller = Thread.ofPlatform().name("fetchAll-caller").start(call);
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-             server.started() < n && caller.isAlive() && System.nanoTime() < deadline; ) {
-            Thread.sleep(5);
-        }
+        server.awaitStarted(n, caller);
 
         // Every request is at the server, which answers in 0.3 s; from now on no virtual thread runs until the
         // test lets go. A fetchAll that waits for its fetches waits until then; one that throws now leaves them

@@ -573,7 +573,7 @@ class PipelineTest {
             throw failure;
         }));
         await(hashing, Duration.ofSeconds(5));
-        awaitEveryDownloadAtTheServer(call, urls.size());
+        server.awaitStarted(urls.size(), call.caller());
 
         // Every download is at the server; from now on no virtual thread runs until the test lets go. A pipeline
         // that waits for its downloads waits until then; one that throws now leaves them to run after it, and
@@ -609,7 +609,7 @@ class PipelineTest {
             return hashes;
         });
         // Interrupted once every download has reached the server: downloadAndHash now waits for the answers.
-        awaitEveryDownloadAtTheServer(call, urls.size());
+        server.awaitStarted(urls.size(), call.caller());
         call.caller().interrupt();
         var outcome = call.within(Duration.ofSeconds(10), "the downloads take 0.4 s.");
 
@@ -845,14 +845,6 @@ class PipelineTest {
         var slow = paths("/slow/", 5);
         slow.forEach(path -> server.delay(path, delay));
         return urls(Stream.concat(Stream.of("/doc/1"), slow.stream()).toList());
-    }
-
-    /// Waits, for 5 s at most, until the server has seen `downloads` requests or the call has ended.
-    private void awaitEveryDownloadAtTheServer(Call<?> call, int downloads) throws InterruptedException {
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-             server.started() < downloads && call.running() && System.nanoTime() < deadline; ) {
-            Thread.sleep(5);
-        }
     }
 
     /// What a call returned, or what it threw (then `value` is null).
